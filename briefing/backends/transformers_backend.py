@@ -1,0 +1,92 @@
+"""The reference backend: Hugging Face transformers, for any HF model and for GPUs.
+
+Batches are sorted by length and left-padded so little work is wasted on padding; decoding is
+greedy. Seq2seq models (BART/T5/Pegasus) read the bare document through their own generate path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..models.load import ModelSource, load_hf
+from .base import Prompt
+
+
+class TransformersGenerator:
+    def __init__(self, source: ModelSource, device: str | None = None,
+                 batch_tokens: int = 8192, max_batch: int = 8) -> None:
+        import torch
+
+        self.source = source
+        self.model, self.tokenizer, self.device = load_hf(source, device)
+        self.name = f"transformers:{source.label}"
+        self.seq2seq = source.kind == "hf-seq2seq"
+        cfg = self.model.config
+        self.context_length = int(
+            getattr(cfg, "max_position_embeddings", None)
+            or getattr(self.tokenizer, "model_max_length", 1024)
+        )
+        if self.seq2seq:
+            self.context_length = min(self.context_length, int(self.tokenizer.model_max_length))
+        self.context_length = min(self.context_length, 32768)
+        self.batch_tokens = batch_tokens
+        self.max_batch = max_batch
+        if self.tokenizer.pad_token_id is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        self.tokenizer.padding_side = "left"
+        if self.device == "cpu":
+            torch.set_num_threads(max(1, torch.get_num_threads()))
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def _encode(self, prompt: Prompt) -> list[int]:
+        if self.seq2seq:
+            text = prompt.document or prompt.user
+            return self.tokenizer(text, truncation=False)["input_ids"]
+        messages = [
+            {"role": "system", "content": prompt.system},
+            {"role": "user", "content": prompt.user},
+        ]
+        if getattr(self.tokenizer, "chat_template", None):
+            ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True,
+                                                     tokenize=True)
+            if isinstance(ids, dict) or hasattr(ids, "keys"):
+                ids = ids["input_ids"]
+            return list(ids)
+        return self.tokenizer(f"{prompt.system}\n\n{prompt.user}\n\nSummary:")["input_ids"]
+
+    def generate(self, prompts: Sequence[Prompt], max_new_tokens: int) -> list[str]:
+        import torch
+
+        encoded = [self._encode(p) for p in prompts]
+        order = sorted(range(len(encoded)), key=lambda i: -len(encoded[i]))
+        out: list[str] = [""] * len(encoded)
+        i = 0
+        while i < len(order):
+            longest = len(encoded[order[i]]) + max_new_tokens
+            size = max(1, min(self.max_batch, self.batch_tokens // max(1, longest)))
+            batch = order[i : i + size]
+            i += size
+            texts = self._generate_batch([encoded[j] for j in batch], max_new_tokens, torch)
+            for j, t in zip(batch, texts, strict=True):
+                out[j] = t
+        return out
+
+    def _generate_batch(self, ids: list[list[int]], max_new_tokens: int, torch: Any) -> list[str]:
+        pad = self.tokenizer.pad_token_id
+        width = max(len(x) for x in ids)
+        input_ids = torch.full((len(ids), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(ids), width), dtype=torch.long)
+        for r, x in enumerate(ids):
+            input_ids[r, width - len(x):] = torch.tensor(x)
+            mask[r, width - len(x):] = 1
+        with torch.inference_mode():
+            gen = self.model.generate(
+                input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device),
+                max_new_tokens=max_new_tokens, do_sample=False, num_beams=1,
+                pad_token_id=pad,
+            )
+        new = gen if self.seq2seq else gen[:, width:]
+        return [t.strip() for t in self.tokenizer.batch_decode(new, skip_special_tokens=True)]
