@@ -14,6 +14,8 @@ from .base import Prompt
 
 
 class TransformersGenerator:
+    backend_id = "transformers"
+
     def __init__(self, source: ModelSource, device: str | None = None,
                  batch_tokens: int = 8192, max_batch: int = 8) -> None:
         import torch

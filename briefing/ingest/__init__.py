@@ -1,42 +1,51 @@
 """Ingest: a folder of article files -> cleaned `Article`s plus `Skipped` files with reasons.
 
 One reader per format turns bytes into raw text (and any metadata the format carries); cleaning
-and metadata extraction are shared by all formats.
+and metadata extraction are shared by all formats. Any failure for one file becomes an
+`ExtractionError` with a reason, so one bad file never stops the folder.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ExtractionError, InputError
 from ..types import Article, Skipped, text_id
 from .clean import clean_text
+from .docx import docx_reader
+from .html import html_reader
+from .language import guess_language
 from .metadata import headline_from_lead, iso_date, split_title
-from .text_reader import read_text
+from .pdf import pdf_reader
+from .raw import RawDocument
+from .text_reader import text_reader
+
+__all__ = [
+    "DEFAULT_MAX_BYTES", "READERS", "IngestResult", "RawDocument", "Reader", "article_from_raw",
+    "iter_files", "parse_bytes", "read_file", "read_folder",
+]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
-
-@dataclass
-class RawDocument:
-    """What a format reader returns: text plus metadata the format itself carries."""
-
-    text: str
-    meta: dict[str, str] = field(default_factory=dict)
-    has_title: bool = False  # True when meta["title"] came from the format (not the text)
-
-
 Reader = Callable[[bytes, str], RawDocument]
 
-
-def _text_reader(data: bytes, suffix: str) -> RawDocument:
-    return RawDocument(read_text(data, suffix))
-
-
-READERS: dict[str, Reader] = {".txt": _text_reader, ".md": _text_reader, ".markdown": _text_reader}
+READERS: dict[str, Reader] = {
+    ".txt": text_reader,
+    ".text": text_reader,
+    ".md": text_reader,
+    ".markdown": text_reader,
+    ".html": html_reader,
+    ".htm": html_reader,
+    ".xhtml": html_reader,
+    ".docx": docx_reader,
+    ".pdf": pdf_reader,
+}
 
 
 @dataclass
@@ -45,11 +54,18 @@ class IngestResult:
     skipped: list[Skipped]
 
 
+def _same_line(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        return re.sub(r"\W+", " ", s).strip().casefold()
+
+    return norm(a) == norm(b)
+
+
 def article_from_raw(raw: RawDocument, path: str, fmt: str) -> Article:
     """Clean a reader's output and assemble the Article with provenance for each field."""
     cleaned = clean_text(raw.text)
     meta = {k: v for k, v in raw.meta.items() if v}
-    prov = {k: f"{fmt} metadata" for k in meta}
+    prov = {k: raw.provenance.get(k, f"{fmt} metadata") for k in meta}
     for key, value in cleaned.meta.items():
         if key not in meta:
             meta[key], prov[key] = value, cleaned.provenance[key]
@@ -57,7 +73,7 @@ def article_from_raw(raw: RawDocument, path: str, fmt: str) -> Article:
     if "title" in meta and raw.has_title:
         # the format gave a title; drop it from the body if the text repeats it
         first = body.split("\n", 1)
-        if first[0].strip() == meta["title"].strip() and len(first) > 1:
+        if len(first) > 1 and _same_line(first[0], meta["title"]):
             body = first[1].strip()
     else:
         title, rest = split_title(body)
@@ -69,7 +85,11 @@ def article_from_raw(raw: RawDocument, path: str, fmt: str) -> Article:
         raise ExtractionError("no article text after cleaning")
     if "title" not in meta and (t := headline_from_lead(body)):
         meta["title"], prov["title"] = t, "lead sentence"
+    if "language" not in meta and (lang := guess_language(body)):
+        meta["language"], prov["language"] = lang, "text heuristic (script and common words)"
     date = iso_date(meta.get("date"))
+    if date is None:
+        prov.pop("date", None)
     return Article(
         id=text_id(body),
         path=path,
@@ -82,18 +102,36 @@ def article_from_raw(raw: RawDocument, path: str, fmt: str) -> Article:
         language=meta.get("language"),
         url=meta.get("url"),
         format=fmt,
-        provenance=prov,
+        provenance={k: v for k, v in prov.items() if k in meta},
         removed=cleaned.removed,
     )
 
 
-def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None = None
-              ) -> Article:
-    """Read one file into an Article; raise ExtractionError with a reason otherwise."""
-    suffix = path.suffix.lower()
+def parse_bytes(data: bytes, suffix: str, path: str) -> Article:
+    """Turn one file's bytes into an Article; any failure becomes ExtractionError."""
+    suffix = suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:
-        raise ExtractionError(f"unsupported file type {suffix or '(no extension)'!r}")
+        known = ", ".join(sorted(READERS))
+        raise ExtractionError(
+            f"unsupported file type {suffix or '(no extension)'!r} (supported: {known})")
+    if not data:
+        raise ExtractionError("empty file")
+    try:
+        raw = reader(data, suffix)
+        return article_from_raw(raw, path, suffix.lstrip("."))
+    except ExtractionError:
+        raise
+    except RecursionError:
+        raise ExtractionError("document is nested too deeply to parse") from None
+    except Exception as e:  # noqa: BLE001 - one bad file must never stop the folder
+        raise ExtractionError(f"cannot read {suffix} file: {type(e).__name__}: {e}") from None
+
+
+def _load(path: Path, max_bytes: int) -> bytes:
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        parse_bytes(b"", suffix, str(path))  # raises the 'unsupported' error
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -103,15 +141,18 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str | 
             )
         if size == 0:
             raise ExtractionError("empty file")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as e:
         raise ExtractionError(f"cannot read file: {e.strerror or e}") from None
-    raw = reader(data, suffix)
-    article = article_from_raw(raw, display or str(path), suffix.lstrip("."))
-    try:
+
+
+def read_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+              display: str | None = None) -> Article:
+    """Read one file into an Article; raise ExtractionError with a reason otherwise."""
+    path = Path(path)
+    article = parse_bytes(_load(path, max_bytes), path.suffix, display or str(path))
+    with contextlib.suppress(OSError):
         article.mtime = path.stat().st_mtime
-    except OSError:
-        pass
     return article
 
 
@@ -128,7 +169,11 @@ def iter_files(folder: Path, recursive: bool = True) -> list[Path]:
 
 def read_folder(folder: str | Path, *, recursive: bool = True,
                 max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:
-    """Read every article under `folder`. Bad files are skipped with a reason, never fatal."""
+    """Read every article under `folder`. Bad files are skipped with a reason, never fatal.
+
+    Byte-identical files and files whose cleaned text is identical are read once; the later
+    ones are skipped as "duplicate of <first>".
+    """
     root = Path(folder)
     if not root.exists():
         raise InputError(f"input folder {str(folder)!r} does not exist")
@@ -142,20 +187,30 @@ def read_folder(folder: str | Path, *, recursive: bool = True,
             raise InputError(f"cannot list {str(folder)!r}: {e.strerror or e}") from None
     articles: list[Article] = []
     skipped: list[Skipped] = []
-    seen: dict[str, str] = {}
+    seen_text: dict[str, str] = {}
+    seen_bytes: dict[str, str] = {}
     for p in paths:
         shown = str(p)
         if p.is_dir():
-            skipped.append(Skipped(shown, "folder not read (use --recursive)"))
+            skipped.append(Skipped(shown, "subfolder not read (recursion is off)"))
             continue
         try:
-            article = read_file(p, max_bytes=max_bytes, display=shown)
+            data = _load(p, max_bytes)
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in seen_bytes:
+                first = seen_bytes[digest]
+                skipped.append(Skipped(shown, f"duplicate of {first} (identical file)"))
+                continue
+            seen_bytes[digest] = shown
+            article = parse_bytes(data, p.suffix, shown)
         except ExtractionError as e:
             skipped.append(Skipped(shown, str(e)))
             continue
-        if article.id in seen:
-            skipped.append(Skipped(shown, f"duplicate of {seen[article.id]} (same text)"))
+        with contextlib.suppress(OSError):
+            article.mtime = p.stat().st_mtime
+        if article.id in seen_text:
+            skipped.append(Skipped(shown, f"duplicate of {seen_text[article.id]} (same text)"))
             continue
-        seen[article.id] = shown
+        seen_text[article.id] = shown
         articles.append(article)
     return IngestResult(articles, skipped)

@@ -1,9 +1,10 @@
 """Remove what is not the story: bylines, datelines, captions, share/footer boilerplate.
 
-Each rule works on lines of plain text (every reader produces plain text first), and every
-removed line is kept in `CleanResult.removed` so tests and users can see what was dropped.
-Metadata found on the way (author from a byline, outlet and place from a dateline, outlet
-from a footer) is returned with where it came from.
+Each rule works on lines of plain text (every reader produces plain text first, one paragraph
+per line), and every removed line is kept in `CleanResult.removed` so tests and users can see
+what was dropped. Metadata found on the way (author from a byline, outlet and place from a
+dateline, outlet from a footer) is returned with where it came from. The cleaned text has one
+paragraph per line, paragraphs separated by a blank line.
 """
 
 from __future__ import annotations
@@ -13,34 +14,74 @@ from dataclasses import dataclass, field
 
 from ..text import normalize_ws
 
-# "By David Brunnstrom", "By Jane Doe and John Roe", "By Jane Doe, Reuters"
+_NAME = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+# "By David Brunnstrom", "By Jane Doe and John Roe", "-- By Jane Doe Follow @jdoe"
 BYLINE = re.compile(
-    r"^\s*(?:by|written by|reporting by)\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
-    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*)\s*(?:[,|-]\s*(?P<org>.+))?$",
+    rf"^\s*(?:[-–—]+\s*)?(?:by|written by|reporting by)\s+(?P<name>{_NAME}"
+    rf"(?:\s*(?:,|and|&)\s*{_NAME})*)\s*(?:[,|-]\s*(?P<org>.+?))?"
+    r"(?:\s+follow\s+@\w+)?\s*$",
     re.IGNORECASE,
 )
-# "SINGAPORE (Reuters) - ", "WASHINGTON, June 2 (Reuters) -", "(CNN) --", "LONDON (AP) —"
+# "SINGAPORE (Reuters) - ", "SEOUL, Aug. 20 (Yonhap) --", "(CNN) --", "LONDON (AP) —"
 DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?)?"
+    r"^(?P<place>[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30}?)?)?"
     r"(?:,\s*(?P<when>[A-Z][a-z]{2,8}\.? \d{1,2}))?\s*"
     r"\((?P<org>[A-Z][A-Za-z.& ]{1,30})\)\s*(?:-{1,2}|–|—|:)\s*"
 )
+# "【6月18日 AFP】" (Japanese wire dateline)
+CJK_DATELINE = re.compile(r"^【[^】]{0,30}?\s*(?P<org>AFP|AP|CNN|ロイター|共同|時事)】\s*")
 CAPTION = re.compile(
-    r"(\((?:photo|picture|image|file photo)[^)]*\)\s*$)|(^(?:photo|image|picture)\s*(?:credit)?\s*:)"
-    r"|((?:REUTERS|AFP|AP|Getty Images|EPA)/[A-Z][\w ]+\s*$)",
+    r"(\((?:photo|picture|image|file photo)[^)]*\)\s*$)"
+    r"|(^(?:photo|image|picture)\s*(?:credit)?\s*:)",
     re.IGNORECASE,
 )
+# "REUTERS/Jonathan Ernst", "AP Photo/Uncredited": a photo credit line, or glued to a sentence
+PHOTO_CREDIT = re.compile(r"\s*(?:REUTERS|AFP|AP|Getty Images|EPA)(?: Photo)?/[A-Z][\w ]+\s*$")
+# a wire credit glued to the last sentence: "... と指摘している。(c)AFP/Aminu ABUBAKAR"
+TRAILING_CREDIT = re.compile(r"\s*\((?:c|©)\)\s*[A-Z][\w.]*(?:/[^\n/]{1,60})?$|\s*©\s*AFP\S*$")
 BOILERPLATE = re.compile(
     r"^(?:share this(?: article| story)?|share on \w+|follow us\b.*|subscribe\b.*|sign up\b.*"
-    r"|read more\b.*|related(?: stories| articles| coverage)?\s*:?.*|advertisement|"
+    r"|read more\b.*|related(?: stories| articles| coverage)?\s*:.*|related|advertisement|"
     r"click here\b.*|all rights reserved.*|copyright\b.*|©.*|tweet|email|print|"
     r"more from\b.*|recommended\b.*|you may also like.*|comments?\s*\(\d*\)|"
+    r"loading\b.*(?:\.\.\.|…)|\(?end\)?|-30-|#{3}|"
+    r"このニュースをシェア|compartir|partager|teilen|condividi|分享到?|"
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
     r"(?:www\.)?[\w-]+\.(?:com|org|net|ir|co\.uk|io|tv)/?|https?://\S+)$",
     re.IGNORECASE,
 )
+# boilerplate that can sit anywhere in a short line
+BOILERPLATE_ANYWHERE = re.compile(
+    r"\ball rights reserved\b|\bshare your (?:videos|photos|pictures|stories)\b"
+    r"|\baffiliate links?\b|^follow\b.{0,60}\bon (?:facebook|twitter|instagram|x|threads|tiktok)\b",
+    re.IGNORECASE,
+)
+CREDIT = re.compile(
+    r"\bcontributed(?: reporting)? to this (?:report|story|article)\.?$"
+    r"|^\(?(?:additional )?(?:reporting|writing|editing|compiled) by\b.*\)?$"
+    r"|^[（(]\s*(?:责任)?编辑[:：].*[）)]$",
+    re.IGNORECASE,
+)
+# a single token tag line: "CNN", "The-CNN-Wire"
+TAG_LINE = re.compile(r"^(?:[A-Z]{2,}|[A-Z]\w*(?:-\w+)+)$")
+# "Patricio Candia | Palma de Mallorca | 08/01/2014": author/place/date strip under the title
+META_LINE = re.compile(r"^[^|]{1,40}(?:\s\|\s[^|]{1,40}){1,4}$")
+_DATEISH = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\b\d{4}\b")
 SITE_NOTICE = re.compile(r"^(?P<org>.{2,40}?)[’']s? website can also be accessed\b", re.IGNORECASE)
 APP_LINE = re.compile(r"\b(?:Roku|App Store|Google Play|Android app|iOS app)\b", re.IGNORECASE)
 BREADCRUMB = re.compile(r"^[\w .&'’-]{1,30}(?:\s+/\s+[\w .&'’-]{1,30})+$")
+# everything after a comments heading is reader comments or comment policy
+COMMENTS_HEADING = re.compile(
+    r"^(?:comments?|comentar(?:ios)?|commentaires?|kommentare|leave a (?:comment|reply)"
+    r"|join the (?:conversation|discussion)|\d+ comments?)\s*:?$",
+    re.IGNORECASE,
+)
+# "More Must-Reads From TIME" followed by a list of links
+RELATED_HEADING = re.compile(
+    r"^(?:more\b|related\b|recommended\b|popular\b|trending\b|most (?:read|popular|viewed)\b"
+    r"|must[- ]reads?\b|also read\b|read (?:also|next)\b|you (?:may|might) also like\b|latest\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -56,37 +97,59 @@ class CleanResult:
             self.provenance[key] = how
 
 
-def clean_text(raw: str) -> CleanResult:
-    """Strip non-story lines from `raw` and collect the metadata they carried."""
-    res = CleanResult(text="")
-    lines = normalize_ws(raw).split("\n")
-    kept: list[str] = []
-    for line in lines:
-        s = line.strip()
-        if not s:
-            kept.append("")
-            continue
-        if m := BYLINE.match(s):
-            if len(s) < 120:
-                res.found("author", m.group("name"), "byline")
-                if m.group("org"):
-                    res.found("source", m.group("org"), "byline")
-                res.removed.append(s)
+def _is_list_item(s: str) -> bool:
+    return s.startswith(("- ", "* ", "• "))
+
+
+def _drop_related_blocks(lines: list[str], res: CleanResult) -> list[str]:
+    """Remove 'More from X' headings followed by two or more list items, with the items."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        s = lines[i]
+        if RELATED_HEADING.match(s) and len(s) < 60 and not s.endswith("."):
+            j = i + 1
+            while j < len(lines) and _is_list_item(lines[j]):
+                j += 1
+            if j - i - 1 >= 2:
+                res.removed.extend(lines[i:j])
+                i = j
                 continue
-        if m := SITE_NOTICE.match(s):
-            res.found("source", m.group("org"), "site footer")
-            res.removed.append(s)
-            continue
-        if BOILERPLATE.match(s) or (len(s) < 60 and APP_LINE.search(s) and not s.endswith(".")):
-            res.removed.append(s)
-            continue
-        if CAPTION.search(s):
-            res.removed.append(s)
-            continue
-        if not kept or all(not k for k in kept):
-            if BREADCRUMB.match(s):
-                res.removed.append(s)
-                continue
+        out.append(s)
+        i += 1
+    return out
+
+
+def _line_rule(s: str, res: CleanResult, at_top: bool) -> str | None:
+    """Return the line to keep (possibly trimmed) or None to drop it."""
+    if len(s) < 120 and (m := BYLINE.match(s)):
+        res.found("author", m.group("name"), "byline")
+        if m.group("org"):
+            res.found("source", m.group("org"), "byline")
+        return None
+    if m := SITE_NOTICE.match(s):
+        res.found("source", m.group("org"), "site footer")
+        return None
+    if BOILERPLATE.match(s) or (len(s) < 60 and APP_LINE.search(s) and not s.endswith(".")):
+        return None
+    if len(s) < 300 and (BOILERPLATE_ANYWHERE.search(s) or CREDIT.search(s)):
+        return None
+    if m := TRAILING_CREDIT.search(s):
+        res.removed.append(m.group().strip())
+        s = s[: m.start()]
+    if m := PHOTO_CREDIT.search(s):
+        story = s[: m.start()].rstrip()
+        if len(story) < 80 or not re.search(r"[.!?。」”\"]$", story):
+            return None
+        res.removed.append(m.group().strip())
+        s = story
+    if CAPTION.search(s) or TAG_LINE.match(s):
+        return None
+    if at_top:
+        if BREADCRUMB.match(s):
+            return None
+        if META_LINE.match(s) and _DATEISH.search(s):
+            return None
         if m := DATELINE.match(s):
             place = (m.group("place") or "").strip(" ,")
             if place:
@@ -94,6 +157,29 @@ def clean_text(raw: str) -> CleanResult:
             res.found("source", m.group("org"), "dateline")
             res.removed.append(s[: m.end()].strip())
             s = s[m.end():]
-        kept.append(s)
-    res.text = normalize_ws("\n".join(kept))
+        elif m := CJK_DATELINE.match(s):
+            res.found("source", m.group("org"), "dateline")
+            res.removed.append(s[: m.end()].strip())
+            s = s[m.end():]
+    return s
+
+
+def clean_text(raw: str) -> CleanResult:
+    """Strip non-story lines from `raw` and collect the metadata they carried."""
+    res = CleanResult(text="")
+    lines = [s.strip() for s in normalize_ws(raw).split("\n")]
+    lines = _drop_related_blocks([s for s in lines if s], res)
+    kept: list[str] = []
+    for s in lines:
+        if COMMENTS_HEADING.match(s):
+            res.removed.extend(lines[lines.index(s):])
+            break
+        new = _line_rule(s, res, at_top=len(kept) < 3)
+        if new is None:
+            res.removed.append(s)
+            continue
+        new = new.strip()
+        if new and (not kept or kept[-1] != new):
+            kept.append(new)
+    res.text = "\n\n".join(kept)
     return res

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from ..text import split_paragraphs, split_sentences
 
@@ -11,6 +12,9 @@ _ATTRIBUTION = re.compile(
     r"(?:\s+on\s+\w+day)?[^,]*\.?$",
     re.IGNORECASE,
 )
+# where a long lead sentence can be cut into a headline: before a second clause
+_CLAUSE_BREAK = re.compile(r"(?:,|;|\s—|\s–|\s-)\s+|\s+(?=(?:and|but|while|as|after|which|who)\s)")
+HEADLINE_MAX_WORDS = 16
 
 
 def split_title(text: str) -> tuple[str | None, str]:
@@ -24,6 +28,7 @@ def split_title(text: str) -> tuple[str | None, str]:
         2 <= len(words) <= 25
         and len(first) <= 200
         and not re.search(r"[.!?]['\"”’]?$", first)
+        and not first.startswith(("- ", "* "))
     )
     if looks_like_headline:
         rest = text.split(first, 1)[1].strip()
@@ -32,21 +37,61 @@ def split_title(text: str) -> tuple[str | None, str]:
 
 
 def headline_from_lead(text: str) -> str | None:
-    """A title derived from the lead sentence when the text has none (attribution dropped)."""
+    """A short title derived from the lead sentence when the text has none.
+
+    Drops a trailing attribution (", senior U.S. officials said on Thursday"), then, if still
+    long, cuts at the last clause break that leaves a headline of at most
+    HEADLINE_MAX_WORDS words; only as a last resort truncates with an ellipsis.
+    """
     sents = split_sentences(text)
     if not sents:
         return None
     lead = sents[0].rstrip(".")
     short = _ATTRIBUTION.sub("", lead).strip(" ,;:-") or lead
-    if len(short.split()) > 22:
-        short = " ".join(short.split()[:22]) + "…"
+    if len(short.split()) > HEADLINE_MAX_WORDS:
+        cuts = [m.start() for m in _CLAUSE_BREAK.finditer(short)
+                if 4 <= len(short[: m.start()].split()) <= HEADLINE_MAX_WORDS]
+        if cuts:
+            short = short[: cuts[-1]].strip(" ,;:-—–")
+        else:
+            short = " ".join(short.split()[:HEADLINE_MAX_WORDS]) + "…"
     return short[:1].upper() + short[1:] if short else None
+
+
+_TITLE_SEP = re.compile(r"\s+(?:\||»|«|::|--|–|—|-|·|•)\s+")
+
+
+def clean_title(title: str | None, site: str | None = None) -> str | None:
+    """Strip the outlet's name and section trail from a page title.
+
+    "N. Korea slams S. Korea ... | Yonhap News Agency" -> "N. Korea slams S. Korea ...";
+    keeps the longest segment when every other segment is short (a site or section name).
+    """
+    if not title:
+        return None
+    title = re.sub(r"\s+", " ", title).strip()
+    parts = [p for p in _TITLE_SEP.split(title) if p.strip()]
+    if len(parts) < 2:
+        if site and title.endswith(site) and len(title) > len(site) + 10:
+            title = title[: -len(site)].rstrip(" -|–—:")
+        return title or None
+    site_l = (site or "").lower()
+    main = max(parts, key=len)
+    others = [p for p in parts if p is not main]
+    if all(len(p.split()) <= 5 or (site_l and p.lower() == site_l) for p in others):
+        return main.strip()
+    return title
 
 
 def iso_date(value: str | None) -> str | None:
     """Normalise a date string to ISO 8601 (YYYY-MM-DD), or None when it is not a date."""
     if not value:
         return None
+    if re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
+        try:
+            return date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            return None
     import dateparser
 
     try:

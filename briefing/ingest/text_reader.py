@@ -1,4 +1,4 @@
-"""Plain text and Markdown: decode bytes robustly, then clean."""
+"""Plain text and Markdown: decode bytes robustly, undo hard wrapping, strip Markdown markup."""
 
 from __future__ import annotations
 
@@ -7,22 +7,37 @@ import re
 from charset_normalizer import from_bytes
 
 from ..errors import ExtractionError
+from .raw import RawDocument
+from .sniff import sniff
+
+
+def _mostly_text(text: str) -> bool:
+    sample = text[:2000]
+    good = sum(c.isprintable() or c.isspace() for c in sample)
+    return bool(sample) and good > 0.95 * len(sample)
 
 
 def decode(data: bytes) -> str:
-    """Decode bytes whatever their encoding: BOMs first, then UTF-8, then detection."""
+    """Decode bytes whatever their encoding: BOMs first, then UTF-8, then detection.
+
+    Never raises on undecodable bytes (they become U+FFFD); raises ExtractionError only for
+    data that is binary rather than text.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
+    kind = sniff(data)
+    if kind:
+        raise ExtractionError(f"binary file ({kind}), not text")
     if b"\x00" in data[:4096]:
         # UTF-16 without BOM shows as every other byte NUL; anything else with NULs is binary
-        for enc in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            if sum(c.isprintable() or c.isspace() for c in text[:2000]) > 0.95 * min(len(text), 2000):
+        head = data[:4096]
+        order = ("utf-16-le", "utf-16-be") if head[1::2].count(0) >= head[::2].count(0) else (
+            "utf-16-be", "utf-16-le")
+        for enc in order:
+            text = data[: len(data) // 2 * 2].decode(enc, errors="replace")
+            if _mostly_text(text) and text.count("\ufffd") < 0.01 * max(len(text), 1):
                 return text
         raise ExtractionError("binary file (contains NUL bytes), not text")
     try:
@@ -31,7 +46,10 @@ def decode(data: bytes) -> str:
         pass
     best = from_bytes(data).best()
     if best is not None and best.encoding:
-        return str(best)
+        try:
+            return data.decode(best.encoding, errors="replace")
+        except LookupError:
+            pass
     return data.decode("cp1252", errors="replace")
 
 
@@ -53,8 +71,37 @@ def markdown_to_text(text: str) -> str:
     return text
 
 
+_CONTINUES = re.compile(r"^[a-z,;]")
+
+
+def unwrap_lines(text: str) -> str:
+    """Join hard-wrapped lines back into paragraphs.
+
+    A line is joined to the next when it ends mid-sentence: with a hyphenated word part, a
+    comma, or when the next line starts in lower case. Headings and one-line paragraphs
+    (next line capitalised after a full stop or no punctuation) stay separate.
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        s = line.strip()
+        prev = out[-1] if out else ""
+        if s and prev and not prev.startswith(("- ", "* ")):
+            if re.search(r"[a-z]-$", prev) and s[:1].islower():
+                out[-1] = prev[:-1] + s
+                continue
+            if _CONTINUES.match(s) or (prev.endswith(",") and s[:1].isalnum()):
+                out[-1] = prev + " " + s
+                continue
+        out.append(s)
+    return "\n".join(out)
+
+
 def read_text(data: bytes, suffix: str) -> str:
-    text = decode(data)
+    text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
     if suffix in (".md", ".markdown"):
         text = markdown_to_text(text)
-    return text
+    return unwrap_lines(text)
+
+
+def text_reader(data: bytes, suffix: str) -> RawDocument:
+    return RawDocument(read_text(data, suffix))

@@ -1,0 +1,38 @@
+"""CPU facts the CPU backends size themselves by."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+
+@cache
+def physical_cores() -> int:
+    """Physical cores this process may run on (hyper-threads share one core's math units).
+
+    Decoding is bound by memory bandwidth and matrix units, so one thread per physical core is
+    fastest; extra threads on sibling hyper-threads only contend.
+    """
+    try:
+        allowed = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        allowed = os.cpu_count() or 1
+    cores: set[tuple[str, str]] = set()
+    try:
+        phys = core = ""
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key == "physical id":
+                    phys = value.strip()
+                elif key == "core id":
+                    core = value.strip()
+                elif not line.strip() and core:
+                    cores.add((phys, core))
+                    phys = core = ""
+        if core:
+            cores.add((phys, core))
+    except OSError:
+        pass
+    return max(1, min(allowed, len(cores) or allowed))

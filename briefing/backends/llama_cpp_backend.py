@@ -1,0 +1,332 @@
+"""llama.cpp backend: reads the GGUF as shipped and decodes many articles at once on the CPU.
+
+Why it is fast on a laptop:
+- no conversion: the quantised GGUF is memory-mapped and ready in about a second;
+- continuous batching: up to `parallel` sequences share every `llama_decode` call (one token
+  each while decoding, prompt chunks while prefilling), so the weights are read once per step
+  for all of them; a sequence that reaches an end-of-generation token leaves the batch at
+  once and the next prompt takes its place;
+- the shared prompt prefix (the system prompt and chat-template head, identical for every
+  article) is computed once in sequence 0 and copied into each new sequence's KV cache.
+
+Decoding is greedy (argmax of the logits), like every backend here.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ModelError
+from ..models.load import ModelSource
+from ..progress import spinner
+from .base import Prompt
+from .cpu import physical_cores
+
+INSTALL_HINT = "pip install llama-cpp-python==0.3.36"
+MIN_SHARED_PREFIX = 8  # tokens; below this, copying the prefix is not worth a separate step
+
+
+def import_llama_cpp() -> Any:
+    try:
+        import llama_cpp
+    except ImportError as e:
+        raise ModelError(
+            f"the llama-cpp backend is not installed ({e}); install it with: {INSTALL_HINT}"
+        ) from None
+    return llama_cpp
+
+
+_silence: Any = None
+
+
+def _quiet_logs(llama_cpp: Any) -> None:
+    """Route llama.cpp's own log lines (hundreds at load time) to nowhere."""
+    global _silence
+    if _silence is None:
+        @llama_cpp.llama_log_callback
+        def _drop(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+            return None
+
+        _silence = _drop  # keep a reference: the C side holds only the pointer
+    llama_cpp.llama_log_set(_silence, ctypes.c_void_p(0))
+
+
+@dataclass
+class _Slot:
+    """One article being generated in one KV-cache sequence."""
+
+    index: int  # position of the prompt in the caller's list
+    seq: int  # llama.cpp sequence id (1..parallel; 0 holds the shared prefix)
+    pos: int  # position of the next token fed
+    pending: list[int]  # tokens still to feed (the prompt's own part, then one token at a time)
+    reserved: int  # KV cells this sequence may use at most
+    out: list[int] = field(default_factory=list)
+
+
+class LlamaCppGenerator:
+    backend_id = "llama-cpp"
+
+    def __init__(self, source: ModelSource, device: str | None = None, parallel: int = 8,
+                 n_ctx: int = 8192, n_batch: int = 512, n_threads: int | None = None,
+                 flash_attn: bool = True) -> None:
+        if source.kind != "gguf" or source.path is None:
+            raise ModelError(
+                f"the llama-cpp backend reads GGUF files only; {source.label} is a Hugging Face "
+                "directory (use --backend transformers)"
+            )
+        lc = import_llama_cpp()
+        _quiet_logs(lc)
+        self._lc = lc
+        self.source = source
+        self.name = f"llama-cpp:{source.label}"
+        self.parallel = max(1, parallel)
+        self.n_batch = n_batch
+        self.n_threads = n_threads or physical_cores()
+        self.flash_attn = flash_attn
+        lc.llama_backend_init()
+        mparams = lc.llama_model_default_params()
+        if device and device.startswith("cuda"):
+            mparams.n_gpu_layers = 999  # used only by a CUDA build of llama.cpp
+        with spinner(f"Loading {source.label} (llama.cpp)"):
+            self._model = lc.llama_model_load_from_file(str(source.path).encode(), mparams)
+        if not self._model:
+            raise ModelError(f"llama.cpp could not load {source.path}")
+        self._vocab = lc.llama_model_get_vocab(self._model)
+        self.n_vocab = lc.llama_vocab_n_tokens(self._vocab)
+        self.context_length = int(min(lc.llama_model_n_ctx_train(self._model), 32768))
+        self._template = self._chat_formatter()
+        self._ctx: Any = None
+        self._n_ctx = 0
+        self._batch: Any = None
+        self._new_context(min(n_ctx, self.context_length + 256 * self.parallel))
+
+    # -- model plumbing ---------------------------------------------------------------------
+
+    def _chat_formatter(self) -> Any:
+        tmpl = self._lc.llama_model_chat_template(self._model, None)
+        if not tmpl:
+            return None
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        def piece(tok: int) -> str:
+            return self._piece(tok) if tok >= 0 else ""
+
+        return Jinja2ChatFormatter(
+            tmpl.decode("utf-8"), eos_token=piece(self._lc.llama_vocab_eos(self._vocab)),
+            bos_token=piece(self._lc.llama_vocab_bos(self._vocab)), add_generation_prompt=True,
+        )
+
+    def _piece(self, tok: int) -> str:
+        buf = ctypes.create_string_buffer(256)
+        n = self._lc.llama_token_to_piece(self._vocab, tok, buf, len(buf), 0, True)
+        return buf.raw[: max(0, n)].decode("utf-8", errors="replace")
+
+    def _new_context(self, n_ctx: int) -> None:
+        lc = self._lc
+        self._free_context()
+        p = lc.llama_context_default_params()
+        p.n_ctx = n_ctx
+        p.n_batch = self.n_batch
+        p.n_ubatch = self.n_batch
+        p.n_seq_max = self.parallel + 1
+        p.n_threads = self.n_threads
+        p.n_threads_batch = self.n_threads
+        p.kv_unified = True  # the prefix's cells are shared by all sequences, not copied
+        p.flash_attn_type = 1 if self.flash_attn else 0
+        p.no_perf = True
+        ctx = lc.llama_init_from_model(self._model, p)
+        if not ctx:
+            raise ModelError(f"llama.cpp could not create a context of {n_ctx} tokens")
+        self._ctx = ctx
+        self._n_ctx = n_ctx
+        self._mem = lc.llama_get_memory(ctx)
+        self._batch = lc.llama_batch_init(self.n_batch, 0, 1)
+
+    def _free_context(self) -> None:
+        if self._batch is not None:
+            self._lc.llama_batch_free(self._batch)
+            self._batch = None
+        if self._ctx is not None:
+            self._lc.llama_free(self._ctx)
+            self._ctx = None
+
+    def close(self) -> None:
+        self._free_context()
+        if getattr(self, "_model", None):
+            self._lc.llama_model_free(self._model)
+            self._model = None
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+    # -- text <-> tokens --------------------------------------------------------------------
+
+    def _tokenize(self, text: str, special: bool) -> list[int]:
+        data = text.encode("utf-8")
+        size = len(data) + 16
+        buf = (self._lc.llama_token * size)()
+        n = self._lc.llama_tokenize(self._vocab, data, len(data), buf, size, False, special)
+        if n < 0:
+            size = -n
+            buf = (self._lc.llama_token * size)()
+            n = self._lc.llama_tokenize(self._vocab, data, len(data), buf, size, False, special)
+        return list(buf[:n])
+
+    def _detokenize(self, tokens: list[int]) -> str:
+        if not tokens:
+            return ""
+        arr = (self._lc.llama_token * len(tokens))(*tokens)
+        size = len(tokens) * 8 + 16
+        buf = ctypes.create_string_buffer(size)
+        n = self._lc.llama_detokenize(self._vocab, arr, len(tokens), buf, size, True, False)
+        if n < 0:
+            size = -n
+            buf = ctypes.create_string_buffer(size)
+            n = self._lc.llama_detokenize(self._vocab, arr, len(tokens), buf, size, True, False)
+        return buf.raw[:n].decode("utf-8", errors="replace")
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._tokenize(text, special=False))
+
+    def encode(self, prompt: Prompt) -> list[int]:
+        """The chat-formatted prompt as token ids (the model's own chat template from the GGUF)."""
+        if self._template is None:
+            return self._tokenize(f"{prompt.system}\n\n{prompt.user}\n\nSummary:", special=False)
+        messages = [{"role": "system", "content": prompt.system},
+                    {"role": "user", "content": prompt.user}]
+        text = self._template(messages=messages).prompt
+        return self._tokenize(text, special=True)
+
+    # -- generation -------------------------------------------------------------------------
+
+    def generate(self, prompts: Sequence[Prompt], max_new_tokens: int) -> list[str]:
+        encoded = [self.encode(p) for p in prompts]
+        outs = self.generate_tokens(encoded, max_new_tokens)
+        return [self._detokenize(o).strip() for o in outs]
+
+    def generate_tokens(self, encoded: list[list[int]], max_new_tokens: int) -> list[list[int]]:
+        """Greedy continuations of token lists, in order; stops each at its end-of-generation."""
+        if not encoded:
+            return []
+        if any(not e for e in encoded):
+            raise ModelError("cannot generate from an empty prompt")
+        prefix = _common_prefix(encoded)
+        if len(prefix) < MIN_SHARED_PREFIX:
+            prefix = []
+        longest = max(len(e) for e in encoded) - len(prefix) + max_new_tokens
+        need = len(prefix) + longest
+        if need > self.context_length + max_new_tokens:
+            raise ModelError(
+                f"a prompt of {need - max_new_tokens} tokens is longer than the model's context "
+                f"({self.context_length})"
+            )
+        if need > self._n_ctx:
+            self._new_context(-(-need // 256) * 256)
+        return self._run(encoded, prefix, max_new_tokens)
+
+    def _run(self, encoded: list[list[int]], prefix: list[int], max_new: int) -> list[list[int]]:
+        lc = self._lc
+        lc.llama_memory_clear(self._mem, True)
+        if prefix:
+            self._feed_prefix(prefix)
+        queue = deque(range(len(encoded)))
+        free_seqs = list(range(self.parallel, 0, -1))
+        active: list[_Slot] = []
+        results: list[list[int]] = [[] for _ in encoded]
+        budget = self._n_ctx - len(prefix)
+        used = 0
+        while queue or active:
+            while queue and free_seqs:
+                i = queue[0]
+                cells = len(encoded[i]) - len(prefix) + max_new
+                if active and used + cells > budget:
+                    break  # wait until a running sequence frees its cells
+                queue.popleft()
+                seq = free_seqs.pop()
+                if prefix:
+                    lc.llama_memory_seq_cp(self._mem, 0, seq, -1, -1)
+                active.append(_Slot(i, seq, len(prefix), encoded[i][len(prefix):], cells))
+                used += cells
+            finished = self._step(active, max_new)
+            for slot in finished:
+                active.remove(slot)
+                lc.llama_memory_seq_rm(self._mem, slot.seq, -1, -1)
+                free_seqs.append(slot.seq)
+                used -= slot.reserved
+                results[slot.index] = slot.out
+        return results
+
+    def _feed_prefix(self, prefix: list[int]) -> None:
+        for start in range(0, len(prefix), self.n_batch):
+            chunk = prefix[start : start + self.n_batch]
+            self._fill([(t, start + k, 0, False) for k, t in enumerate(chunk)])
+            self._decode()
+
+    def _fill(self, entries: list[tuple[int, int, int, bool]]) -> None:
+        b = self._batch
+        for k, (tok, pos, seq, logits) in enumerate(entries):
+            b.token[k] = tok
+            b.pos[k] = pos
+            b.n_seq_id[k] = 1
+            b.seq_id[k][0] = seq
+            b.logits[k] = 1 if logits else 0
+        b.n_tokens = len(entries)
+
+    def _decode(self) -> None:
+        rc = self._lc.llama_decode(self._ctx, self._batch)
+        if rc != 0:
+            raise ModelError(f"llama.cpp decode failed (code {rc})")
+
+    def _step(self, active: list[_Slot], max_new: int) -> list[_Slot]:
+        """One llama_decode over all active sequences; returns those that finished."""
+        import numpy as np
+
+        entries: list[tuple[int, int, int, bool]] = []
+        wants: list[tuple[int, _Slot]] = []  # (batch index, slot) whose next token is sampled
+        room = self.n_batch
+        # Sequences that are decoding (one pending token) go first, so prefills never starve them.
+        for slot in sorted(active, key=lambda s: len(s.pending) > 1):
+            if room == 0:
+                break
+            take = slot.pending[:room]
+            done = len(take) == len(slot.pending)
+            for k, tok in enumerate(take):
+                last = done and k == len(take) - 1
+                if last:
+                    wants.append((len(entries), slot))
+                entries.append((tok, slot.pos + k, slot.seq, last))
+            slot.pos += len(take)
+            slot.pending = slot.pending[len(take):]
+            room -= len(take)
+        self._fill(entries)
+        self._decode()
+        finished = []
+        for bi, slot in wants:
+            ptr = self._lc.llama_get_logits_ith(self._ctx, bi)
+            tok = int(np.argmax(np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))))
+            if self._lc.llama_vocab_is_eog(self._vocab, tok):
+                finished.append(slot)
+                continue
+            slot.out.append(tok)
+            if len(slot.out) >= max_new:
+                finished.append(slot)
+            else:
+                slot.pending = [tok]
+        return finished
+
+
+def _common_prefix(seqs: list[list[int]]) -> list[int]:
+    """The longest common token prefix, leaving every sequence at least one token of its own."""
+    first = seqs[0]
+    n = min(len(s) for s in seqs) - 1
+    k = 0
+    while k < n and all(s[k] == first[k] for s in seqs):
+        k += 1
+    return first[:k]

@@ -1,0 +1,333 @@
+"""Turn clusters into told stories: titles, synthesis, perspectives, timeline, executive summary.
+
+Every sentence produced here is a `Statement` that carries the article ids and the sentence
+indices (into `split_sentences(article.text)`) that support it. Sentences are taken from the
+articles' summaries; where a topic has more than one outlet, each sentence is attributed to its
+outlet ("Reuters reports: ..."), so two outlets' claims are never merged into one unattributed
+claim. A generator, when given, may write titles and the synthesis; its output is checked
+against the topic's articles and replaced by the extractive version when it fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date as Date
+from pathlib import Path
+
+import numpy as np
+
+from ..backends.base import Generator
+from ..prompts import load_prompt
+from ..types import Article, Perspective, Statement, Summary, SummarySentence, Topic
+
+log = logging.getLogger(__name__)
+
+UNKNOWN_SOURCE = "An unnamed outlet"
+TITLE_MAX_WORDS = 14
+SYNTHESIS_SENTENCES = 3
+PERSPECTIVE_SENTENCES = 2
+TIMELINE_MAX = 6
+_ALLOWED_CAPS = {"the", "a", "an", "in", "on", "of", "and", "as", "at", "to", "for", "with",
+                 "after", "over", "new", "by", "from", "is", "are"}
+
+
+@dataclass
+class Draft:
+    """A topic while it is being written: its articles (kept copies only), in display order."""
+
+    articles: list[Article]
+    summaries: list[Summary]
+    centrality: list[float]  # cosine of each article to the topic centroid
+    outlets: dict[str, list[str]] = field(default_factory=dict)  # outlet -> article ids
+    duplicates: list[list[str]] = field(default_factory=list)
+    extra_outlets: list[str] = field(default_factory=list)  # outlets of merged republications
+
+    @property
+    def corpus(self) -> str:
+        return "\n".join([a.title or "" for a in self.articles] + [a.text for a in self.articles])
+
+
+def outlet(article: Article) -> str:
+    return article.source or UNKNOWN_SOURCE
+
+
+def make_draft(articles: list[Article], summaries: list[Summary], embeddings: np.ndarray,
+               duplicates: list[list[str]], extra_outlets: list[str]) -> Draft:
+    """Order by date then outlet (undated last) and note each article's centrality."""
+    centroid = embeddings.mean(axis=0)
+    norm = float(np.linalg.norm(centroid)) or 1.0
+    cent = (embeddings @ centroid / norm).tolist()
+    order = sorted(range(len(articles)),
+                   key=lambda i: (articles[i].date is None, articles[i].date or "",
+                                  outlet(articles[i]).lower(), i))
+    d = Draft([articles[i] for i in order], [summaries[i] for i in order],
+              [cent[i] for i in order], duplicates=duplicates, extra_outlets=extra_outlets)
+    for a in d.articles:
+        d.outlets.setdefault(outlet(a), []).append(a.id)
+    return d
+
+
+def statement(text: str, picks: list[tuple[str, SummarySentence]],
+              topic_id: str | None = None) -> Statement:
+    """A Statement citing the summary sentences it was made from."""
+    cites: dict[str, list[int]] = {}
+    ids: list[str] = []
+    for aid, s in picks:
+        if aid not in ids:
+            ids.append(aid)
+        cites.setdefault(aid, [])
+        cites[aid].extend(c for c in s.citations if c not in cites[aid])
+    return Statement(text=text, article_ids=ids, citations=cites, topic_id=topic_id)
+
+
+def attributed(source: str, sentences: list[str]) -> str:
+    return f"{source} reports: " + " ".join(sentences)
+
+
+# ---- titles -------------------------------------------------------------------------------
+
+def unsupported_terms(title: str, corpus: str) -> list[str]:
+    """Capitalised names and numbers in `title` that the topic's articles never write."""
+    lower = corpus.lower()
+    missing = []
+    for k, m in enumerate(re.finditer(r"[\w][\w.'’&-]*", title)):
+        tok = m.group().rstrip(".'’-")
+        if not tok or not (tok[0].isupper() or any(c.isdigit() for c in tok)):
+            continue
+        if tok.lower() in _ALLOWED_CAPS and k == 0:
+            continue
+        if tok in corpus or (k == 0 and tok.lower() in lower):
+            continue
+        if tok.replace(",", "") in corpus.replace(",", ""):
+            continue
+        missing.append(tok)
+    return missing
+
+
+def clean_title(raw: str) -> str:
+    line = next((ln.strip() for ln in raw.strip().splitlines() if ln.strip()), "")
+    line = re.sub(r"^(?:title|headline)\s*:\s*", "", line, flags=re.I)
+    line = line.strip(" \"'“”‘’*#`").rstrip(".")
+    return line
+
+
+def extractive_title(d: Draft) -> str:
+    """The title of the most central article; failing that, its first summary sentence."""
+    best = max(range(len(d.articles)), key=lambda i: (d.centrality[i], -i))
+    title = d.articles[best].title or (d.summaries[best].sentences[0].text
+                                       if d.summaries[best].sentences else "Untitled story")
+    words = title.split()
+    return title if len(words) <= 20 else " ".join(words[:20]) + "…"
+
+
+def check_title(candidate: str, d: Draft) -> bool:
+    words = candidate.split()
+    return 0 < len(words) <= TITLE_MAX_WORDS and not unsupported_terms(candidate, d.corpus)
+
+
+def digest(d: Draft, per_article: int = 3, max_articles: int = 6) -> str:
+    """The topic as the model sees it: outlet, title and summary of its articles."""
+    blocks = []
+    for a, s in list(zip(d.articles, d.summaries, strict=True))[:max_articles]:
+        sents = " ".join(x.text for x in s.sentences[:per_article])
+        blocks.append(f"Outlet: {outlet(a)}\nTitle: {a.title or ''}\nSummary: {sents}")
+    return "\n\n".join(blocks)
+
+
+def titles(drafts: list[Draft], generator: Generator | None,
+           prompts_dir: Path | None) -> list[str]:
+    """One title per draft: the model's when it names only what the articles name."""
+    fallback = [extractive_title(d) for d in drafts]
+    if generator is None or not drafts:
+        return fallback
+    tpl = load_prompt("topic_title", prompts_dir)
+    try:
+        raw = generator.generate([tpl.render(summaries=digest(d)) for d in drafts], 32)
+    except Exception as e:  # a failing model must not lose the brief
+        log.warning("topic titles: generator failed (%s); using extractive titles", e)
+        return fallback
+    out = []
+    for d, r, fb in zip(drafts, raw, fallback, strict=True):
+        cand = clean_title(r)
+        if check_title(cand, d):
+            out.append(cand)
+        else:
+            log.info("topic title %r rejected (unsupported: %s)", cand,
+                     unsupported_terms(cand, d.corpus))
+            out.append(fb)
+    return out
+
+
+# ---- synthesis and perspectives -----------------------------------------------------------
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
+
+
+def distinctive(d: Draft, source: str, k: int) -> list[tuple[str, SummarySentence]]:
+    """`source`'s summary sentences least shared with the other outlets (word overlap)."""
+    own = [(a.id, s) for a, sm in zip(d.articles, d.summaries, strict=True)
+           if outlet(a) == source for s in sm.sentences]
+    other = [_words(s.text) for a, sm in zip(d.articles, d.summaries, strict=True)
+             if outlet(a) != source for s in sm.sentences]
+
+    def overlap(s: SummarySentence) -> float:
+        w = _words(s.text)
+        return max((len(w & o) / (len(w | o) or 1) for o in other), default=0.0)
+
+    ranked = sorted(range(len(own)), key=lambda i: (overlap(own[i][1]) > 0.5, i))
+    return [own[i] for i in sorted(ranked[:k])]
+
+
+def perspectives(d: Draft, topic_id: str) -> list[Perspective]:
+    """One attributed perspective per outlet, when a topic has more than one outlet."""
+    if len(d.outlets) < 2:
+        return []
+    out = []
+    for source, ids in d.outlets.items():
+        picks = distinctive(d, source, PERSPECTIVE_SENTENCES)
+        if not picks:
+            continue
+        text = attributed(source, [s.text for _, s in picks])
+        out.append(Perspective(source, list(ids), statement(text, picks, topic_id)))
+    return out
+
+
+def extractive_synthesis(d: Draft, topic_id: str) -> Statement:
+    """Lead sentences across the topic; attributed per outlet when there are several."""
+    by_article = list(zip(d.articles, d.summaries, d.centrality, strict=True))
+    if len(d.outlets) > 1:
+        parts, picks = [], []
+        for source in d.outlets:
+            arts = [x for x in by_article if outlet(x[0]) == source and x[1].sentences]
+            if not arts:
+                continue
+            a, sm, _ = max(arts, key=lambda x: x[2])
+            parts.append(attributed(source, [sm.sentences[0].text]))
+            picks.append((a.id, sm.sentences[0]))
+        return statement(" ".join(parts), picks, topic_id)
+    ranked = sorted(by_article, key=lambda x: -x[2])
+    picks = []
+    for a, sm, _ in ranked:  # one lead sentence per article, most central first
+        if sm.sentences:
+            picks.append((a.id, sm.sentences[0]))
+        if len(picks) == SYNTHESIS_SENTENCES:
+            break
+    if len(picks) < 2 and ranked and len(ranked[0][1].sentences) > 1:
+        a, sm, _ = ranked[0]
+        picks = [(a.id, s) for s in sm.sentences[:SYNTHESIS_SENTENCES]]
+    return statement(" ".join(s.text for _, s in picks), picks, topic_id)
+
+
+def _support(sentence: str, d: Draft) -> tuple[str, SummarySentence] | None:
+    """The summary sentence that best supports a generated sentence (word overlap)."""
+    w = _words(re.sub(r"^.{0,40}?\breports?:?\s*", "", sentence))
+    best, score = None, 0.0
+    for a, sm in zip(d.articles, d.summaries, strict=True):
+        for s in sm.sentences:
+            o = len(w & _words(s.text)) / (len(w) or 1)
+            if o > score:
+                best, score = (a.id, s), o
+    return best if score >= 0.5 else None
+
+
+def generated_synthesis(d: Draft, topic_id: str, raw: str) -> Statement | None:
+    """Accept a model synthesis only if every sentence is grounded and, with several outlets,
+    attributed to one of them; else None."""
+    from ..text import split_sentences
+
+    sents = split_sentences(raw.strip())[:4]
+    if not sents:
+        return None
+    picks = []
+    for s in sents:
+        if unsupported_terms(s, d.corpus):
+            return None
+        if len(d.outlets) > 1 and not any(s.startswith(o) for o in d.outlets):
+            return None
+        sup = _support(s, d)
+        if sup is None:
+            return None
+        picks.append(sup)
+    return statement(" ".join(sents), picks, topic_id)
+
+
+def syntheses(drafts: list[Draft], ids: list[str], generator: Generator | None,
+              prompts_dir: Path | None) -> list[Statement]:
+    fallback = [extractive_synthesis(d, t) for d, t in zip(drafts, ids, strict=True)]
+    if generator is None or not drafts:
+        return fallback
+    tpl = load_prompt("synthesis", prompts_dir)
+    try:
+        raw = generator.generate([tpl.render(summaries=digest(d), outlets=", ".join(d.outlets))
+                                  for d in drafts], 200)
+    except Exception as e:  # a failing model must not lose the brief
+        log.warning("synthesis: generator failed (%s); using extractive synthesis", e)
+        return fallback
+    out = []
+    for d, t, r, fb in zip(drafts, ids, raw, fallback, strict=True):
+        out.append(generated_synthesis(d, t, r) or fb)
+    return out
+
+
+# ---- timeline, importance, executive summary ----------------------------------------------
+
+def timeline(d: Draft, topic_id: str) -> list[Statement]:
+    """One dated entry per article, oldest first, when at least two articles carry dates."""
+    dated = [(a, sm) for a, sm in zip(d.articles, d.summaries, strict=True)
+             if a.date and sm.sentences]
+    if len(dated) < 2:
+        return []
+    out = []
+    for a, sm in dated[:TIMELINE_MAX]:
+        s = sm.sentences[0]
+        out.append(statement(f"{a.date} — {outlet(a)} reports: {s.text}", [(a.id, s)], topic_id))
+    return out
+
+
+def _days(iso: str | None) -> int | None:
+    try:
+        return Date.fromisoformat(iso[:10]).toordinal() if iso else None
+    except ValueError:
+        return None
+
+
+def importance(d: Draft, newest: int | None, focus: list[str]) -> float:
+    """Coverage (distinct outlets, then articles) + recency + focus keyword hits.
+
+    Outlets count most: a story several newsrooms covered matters more than one covered
+    many times by one. Recency is 1 for the newest day in the brief, halving every 3 days.
+    Each focus keyword found in the topic's titles or summaries adds 2.
+    """
+    outlets = set(d.outlets) | set(d.extra_outlets)
+    n = len(d.articles) + sum(len(g) - 1 for g in d.duplicates)
+    score = len(outlets) + 0.5 * math.log2(1 + n)
+    days = [x for x in (_days(a.date) for a in d.articles) if x is not None]
+    if days and newest is not None:
+        score += 0.5 ** ((newest - max(days)) / 3)
+    if focus:
+        text = " ".join([a.title or "" for a in d.articles] + [s.text for s in d.summaries])
+        text = text.lower()
+        score += 2.0 * sum(1 for f in focus if f.strip() and f.strip().lower() in text)
+    return round(score, 4)
+
+
+def executive_point(d: Draft, topic_id: str) -> Statement:
+    """A topic in one point: its attributed lead sentences when several outlets cover it,
+    else the lead sentence of its most central article."""
+    if len(d.outlets) > 1:
+        return extractive_synthesis(d, topic_id)
+    ranked = sorted(zip(d.articles, d.summaries, d.centrality, strict=True), key=lambda x: -x[2])
+    for a, sm, _ in ranked:
+        if sm.sentences:
+            return statement(sm.sentences[0].text, [(a.id, sm.sentences[0])], topic_id)
+    return Statement(text=d.articles[0].title or "", article_ids=[d.articles[0].id],
+                     topic_id=topic_id)
+
+
+def executive_summary(ranked: list[tuple[Topic, Draft]], k: int = 5) -> list[Statement]:
+    """One point for each of the k most important topics (`ranked` is sorted already)."""
+    return [executive_point(d, t.id) for t, d in ranked[:k]]

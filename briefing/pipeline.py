@@ -1,0 +1,123 @@
+"""The one-way flow of a run: ingest -> summarise -> compose. Writing is the caller's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .backends.base import Generator
+from .backends.cached import CachedGenerator
+from .ingest import IngestResult, read_folder
+from .models.load import ModelSource, resolve
+from .progress import item_progress, log
+from .settings import Settings
+from .summarize import SummaryCache, make_summarizer, summarize_all
+from .types import Article, Briefing, Skipped, Summary
+
+
+@dataclass
+class RunResult:
+    briefing: Briefing
+    articles: list[Article]
+    summaries: dict[str, Summary]
+    skipped: list[Skipped] = field(default_factory=list)
+    cache_hits: int = 0
+
+
+def ingest(settings: Settings) -> IngestResult:
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    seen: set[str] = set()
+    for folder in settings.inputs:
+        r = read_folder(folder, recursive=settings.recursive, max_bytes=settings.max_bytes)
+        for a in r.articles:
+            if a.id in seen:
+                skipped.append(Skipped(a.path, "duplicate of an article in another input"))
+                continue
+            seen.add(a.id)
+            articles.append(a)
+        skipped.extend(r.skipped)
+    return IngestResult(articles, skipped)
+
+
+class ModelHandle:
+    """Loads the run's generator at most once, and only when something needs it."""
+
+    def __init__(self, settings: Settings, source: ModelSource) -> None:
+        self.settings, self.source = settings, source
+        self._generator: Generator | None = None
+
+    @property
+    def generative(self) -> bool:
+        return self.source.kind != "extractive"
+
+    def generator(self) -> Generator:
+        if self._generator is None:
+            from .backends.select import make_generator
+
+            self._generator = make_generator(self.source, backend=self.settings.backend,
+                                             device=self.settings.device)
+        return self._generator
+
+    def cached_generator(self) -> CachedGenerator | None:
+        if not self.generative:
+            return None
+        return CachedGenerator(self.generator, f"{self.source.model_id}:{self.settings.backend}",
+                               enabled=self.settings.use_cache)
+
+
+def summarise(settings: Settings, articles: list[Article], handle: ModelHandle
+              ) -> tuple[dict[str, Summary], list[Skipped], int]:
+    """Summaries for `articles`; the model is loaded only if some summary is not cached."""
+    cache = SummaryCache(enabled=settings.use_cache)
+    summarizer = _LazySummarizer(settings, handle)
+    with item_progress("Summarising", len(articles)) as advance:
+        summaries, skipped = summarize_all(summarizer, articles, cache=cache,
+                                           batch_size=settings.batch_size, progress=advance)
+    if cache.hits:
+        log(f"{cache.hits} of {len(articles)} summaries from the cache")
+    return summaries, skipped, cache.hits
+
+
+class _LazySummarizer:
+    """Builds the real summariser on first use, so a fully cached run never loads the model."""
+
+    def __init__(self, settings: Settings, handle: ModelHandle) -> None:
+        self._settings, self._handle, self._real = settings, handle, None
+        self.name = handle.source.model_id
+        self.cache_key = _cache_key(settings, handle.source)
+
+    def summarize(self, articles: list[Article]) -> list[Summary]:
+        if self._real is None:
+            s, h = self._settings, self._handle
+            self._real = make_summarizer(h.source, length=s.length, style=s.style,
+                                         prompts_dir=s.prompts_dir,
+                                         generator=h.generator() if h.generative else None)
+        return self._real.summarize(articles)
+
+
+def _cache_key(settings: Settings, source: ModelSource) -> str:
+    """The summariser's cache key, computable without loading the model."""
+    from .prompts import load_prompt
+    from .summarize.cache import digest
+
+    if source.kind == "extractive":
+        return digest("extractive", settings.length)
+    digests = [load_prompt(n, settings.prompts_dir).digest for n in ("summarize", "reduce",
+                                                                     "strict")]
+    return digest("generative", source.model_id, settings.backend, *digests, settings.length,
+                  settings.style)
+
+
+def run(settings: Settings) -> RunResult:
+    from .compose import compose
+
+    ingested = ingest(settings)
+    handle = ModelHandle(settings, resolve(settings.model, show_progress=not settings.quiet))
+    summaries, failed, hits = summarise(settings, ingested.articles, handle)
+    kept = [a for a in ingested.articles if a.id in summaries]
+    skipped = ingested.skipped + failed
+    briefing = compose(kept, summaries, generator=handle.cached_generator(),
+                       focus=settings.focus, title=settings.title, date=settings.date,
+                       model_label=handle.source.label,
+                       skipped=skipped, prompts_dir=settings.prompts_dir)
+    return RunResult(briefing, kept, summaries, skipped, hits)

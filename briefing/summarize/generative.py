@@ -1,0 +1,104 @@
+"""Summaries from a generative model: prompt files, map-reduce over chunks, batched generation,
+and every sentence grounded by the faithfulness guard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..backends.base import Generator, Prompt
+from ..prompts import load_prompt
+from ..types import Article, Summary
+from .base import SummaryOptions
+from .cache import digest
+from .chunking import chunk_text
+from .guard import Guard
+from .postprocess import clean_output
+
+STYLE_HINT = {
+    "prose": "Write plain prose.",
+    "bullets": "Write each sentence on its own line starting with '- '.",
+}
+
+
+@dataclass
+class _Job:
+    article: Article
+    chunks: list[str]
+
+
+class GenerativeSummarizer:
+    """Summarise with any `Generator` (transformers, llama.cpp, CTranslate2...)."""
+
+    def __init__(self, generator: Generator, model_id: str, *,
+                 options: SummaryOptions | None = None, prompts_dir: Path | None = None,
+                 guard: Guard | None = None, max_chunk_tokens: int = 2048) -> None:
+        self.generator = generator
+        self.options = options or SummaryOptions()
+        self.prompt = load_prompt("summarize", prompts_dir)
+        self.reduce_prompt = load_prompt("reduce", prompts_dir)
+        self.strict_prompt = load_prompt("strict", prompts_dir)
+        self.guard = guard or Guard()
+        self.name = model_id
+        overhead = generator.count_tokens(self.prompt.system + self.prompt.user) + 64
+        room = generator.context_length - overhead - self.options.max_new_tokens
+        self.max_chunk_tokens = max(128, min(max_chunk_tokens, room))
+        backend = getattr(generator, "backend_id", generator.name)
+        self.cache_key = digest(
+            "generative", model_id, backend, self.prompt.digest, self.reduce_prompt.digest,
+            self.strict_prompt.digest, self.options.length, self.options.style,
+            str(self.max_chunk_tokens),
+        )
+
+    def _render(self, text: str) -> Prompt:
+        o = self.options
+        return self.prompt.render(document=text, article=text, sentences=str(o.sentences),
+                                  words=str(o.words), style=STYLE_HINT[o.style])
+
+    def summarize(self, articles: list[Article]) -> list[Summary]:
+        jobs = [_Job(a, chunk_text(a.text, self.max_chunk_tokens, self.generator.count_tokens))
+                for a in articles]
+        # map: every chunk of every article in one batch
+        flat = [(j, c) for j in jobs for c in j.chunks]
+        outputs = self.generator.generate([self._render(c) for _, c in flat],
+                                          self.options.max_new_tokens)
+        per_job: dict[int, list[str]] = {}
+        for (job, _), out in zip(flat, outputs, strict=True):
+            per_job.setdefault(id(job), []).append(out)
+        texts = [self._reduce(per_job[id(j)]) if len(j.chunks) > 1 else per_job[id(j)][0]
+                 for j in jobs]
+        summaries = []
+        for job, raw in zip(jobs, texts, strict=True):
+            sentences = clean_output(raw, self.options.sentences)
+            grounded = self.guard.repair(job.article, sentences,
+                                         regenerate=self._regenerator(job.article))
+            summaries.append(Summary(job.article.id, grounded, self.name, chunks=len(job.chunks)))
+        return summaries
+
+    def _reduce(self, parts: list[str]) -> str:
+        """Summarise the chunk summaries; recurse while they do not fit in one prompt."""
+        o = self.options
+        while True:
+            groups = chunk_text("\n\n".join(p.strip() for p in parts), self.max_chunk_tokens,
+                                self.generator.count_tokens)
+            prompts = [
+                self.reduce_prompt.render(document=g, summaries=g, sentences=str(o.sentences),
+                                          words=str(o.words), style=STYLE_HINT[o.style])
+                for g in groups
+            ]
+            parts = self.generator.generate(prompts, o.max_new_tokens)
+            if len(parts) == 1:
+                return parts[0]
+
+    def _regenerator(self, article: Article):
+        def regenerate(items: list[tuple[str, list[str]]]) -> list[str]:
+            text = article.text
+            if self.generator.count_tokens(text) > self.max_chunk_tokens:
+                text = chunk_text(text, self.max_chunk_tokens, self.generator.count_tokens)[0]
+            prompts = [self.strict_prompt.render(article=text, document=text, sentence=s,
+                                                 problems="; ".join(p) or "unsupported")
+                       for s, p in items]
+            outs = self.generator.generate(prompts, 60)
+            return [(clean_output(o, 1) or [""])[0] for o in outs]
+
+        return regenerate

@@ -1,0 +1,429 @@
+"""The faithfulness guard: every summary sentence is checked against its article.
+
+A sentence is supported when all of its names, organisations and places (spaCy entities), its
+numbers, dates, quotes and person-role pairs ("Defense Secretary Ash Carter") are found in the
+article, and its MiniLM embedding is close enough to some article sentence. `repair` sends the
+unsupported ones to a stricter regeneration, checks the rewrites again, and replaces what still
+fails by an article sentence, so that what reaches a reader is either checked or quoted.
+
+The article is `article.text` only: the byline, removed by ingest, is not a source. That is the
+trap of the Reuters seed, whose reporter must never become the Defense Secretary.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelError
+from ..nlp import embedder, spacy_nlp
+from ..text import split_sentences
+from ..types import Article, SummarySentence, text_id
+from .extractive import is_candidate, textrank
+from .facts import (
+    HONORIFICS,
+    Number,
+    contains_sequence,
+    extract_date_words,
+    extract_numbers,
+    extract_quotes,
+    norm_tokens,
+    number_supported,
+    quote_supported,
+    quote_words,
+)
+
+ENTITY_KINDS = {"PERSON": "name", "ORG": "organisation", "GPE": "place", "LOC": "place",
+                "NORP": "group", "FAC": "place", "EVENT": "event"}
+_FUZZY_LABELS = {"GPE", "LOC", "NORP"}  # Korea ~ Korean, China ~ Chinese
+
+ROLE_WORDS = {
+    "secretary", "minister", "spokesman", "spokeswoman", "spokesperson", "president", "premier",
+    "chancellor", "governor", "senator", "congressman", "congresswoman", "mayor", "ambassador",
+    "envoy", "general", "admiral", "commander", "chief", "ceo", "chairman", "chairwoman",
+    "director", "reporter", "correspondent", "editor", "journalist", "judge", "justice",
+    "attorney", "lawyer", "prosecutor", "coach", "manager", "captain", "king", "queen", "prince",
+    "princess", "pope", "leader", "founder", "owner", "adviser", "advisor", "aide", "professor",
+    "officer", "sheriff", "inspector", "detective", "sergeant", "lieutenant", "colonel",
+    "striker", "midfielder", "defender", "goalkeeper", "boss", "executive", "deputy",
+    "chairperson", "diplomat", "representative", "lawmaker", "mp", "head", "commissioner",
+    "spokesperson", "superintendent", "dean", "bishop", "cardinal", "treasurer", "speaker",
+}
+_PLACE_LABELS = {"GPE", "NORP", "LOC"}  # "U.S." in "U.S. Defense Secretary" is checked as a place
+
+
+@dataclass
+class Check:
+    """The verdict on one summary sentence."""
+
+    supported: bool
+    problems: list[str]
+    citations: list[int]
+    score: float
+
+
+@dataclass
+class Grounding:
+    """How many of a summary's names and numbers the article contains (for benchmarks)."""
+
+    found: int = 0
+    total: int = 0
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Role:
+    name: list[str]  # normalised tokens of the person's name, honorifics removed
+    name_text: str
+    words: frozenset[str]  # normalised content words of the role, places left out
+    role_text: str
+
+
+@dataclass
+class _Facts:
+    """What can be checked in one text."""
+
+    entities: list[tuple[str, str, list[str]]]  # (label, surface, normalised tokens)
+    names: list[tuple[str, list[str]]]  # proper nouns outside entities: (surface, tokens)
+    numbers: list[Number]
+    dates: list[str]
+    quotes: list[str]
+    roles: list[_Role]
+
+
+@dataclass
+class _Source:
+    """An article prepared once for many checks."""
+
+    sentences: list[str]
+    tokens: list[str]
+    sentence_tokens: list[list[str]]
+    numbers: list[Number]
+    dates: set[str]
+    words: str
+    roles: list[_Role]
+    embeddings: np.ndarray | None = None
+    ranks: np.ndarray | None = None
+
+
+class Guard:
+    """Checks summary sentences against their article; spaCy and MiniLM load on first use."""
+
+    def __init__(self, min_similarity: float = 0.5, max_citations: int = 3) -> None:
+        self.min_similarity = min_similarity
+        self.max_citations = max_citations
+        self._sources: OrderedDict[str, _Source] = OrderedDict()
+
+    # --- public API -------------------------------------------------------------------------
+
+    def check(self, article: Article, sentence: str) -> Check:
+        return self.check_many(article, [sentence])[0]
+
+    def check_many(self, article: Article, sentences: list[str]) -> list[Check]:
+        """Check many sentences of one article: one spaCy pass and one embedding batch."""
+        if not sentences:
+            return []
+        src = self._source(article)
+        embs = self._encode(src, sentences)
+        docs = list(spacy_nlp().pipe(sentences))
+        return [self._verdict(src, s, _facts(d), e)
+                for s, d, e in zip(sentences, docs, embs, strict=True)]
+
+    def repair(self, article: Article, sentences: list[str],
+               regenerate: Callable[[list[tuple[str, list[str]]]], list[str]] | None = None,
+               ) -> list[SummarySentence]:
+        """Check each sentence; unsupported ones are sent (sentence, problems) in ONE batch to
+        `regenerate`; rewrites are checked again; what still fails is replaced by the article
+        sentence closest to it (or, if none is close, the best-ranked one) not already used.
+        Sentences for which no unused article sentence is left are dropped."""
+        sentences = [s.strip() for s in sentences if s and s.strip()]
+        checks = self.check_many(article, sentences)
+        out: list[SummarySentence | None] = [
+            SummarySentence(s, c.citations, "generated", []) if c.supported else None
+            for s, c in zip(sentences, checks, strict=True)
+        ]
+        bad = [i for i, c in enumerate(checks) if not c.supported]
+        issues = {i: list(checks[i].problems) for i in bad}
+        if bad and regenerate is not None:
+            rewrites = regenerate([(sentences[i], checks[i].problems) for i in bad])
+            if len(rewrites) != len(bad):
+                raise ModelError(f"regenerate returned {len(rewrites)} rewrites for {len(bad)}")
+            rewrites = [(r or "").strip() for r in rewrites]
+            rechecks = self.check_many(article, [r or "." for r in rewrites])
+            for i, r, c in zip(bad, rewrites, rechecks, strict=True):
+                if r and c.supported:
+                    out[i] = SummarySentence(r, c.citations, "regenerated", issues[i])
+                else:
+                    issues[i] += [f"rewrite: {p}" for p in c.problems] or ["rewrite: empty"]
+        used = {k for s in out if s is not None for k in s.citations[:1]}
+        src = self._source(article)
+        for i in bad:
+            if out[i] is not None:
+                continue
+            k = self._fallback(src, sentences[i], used)
+            if k is not None:
+                used.add(k)
+                out[i] = SummarySentence(src.sentences[k], [k], "extractive", issues[i])
+        return [s for s in out if s is not None]
+
+    def grounding(self, article: Article, sentences: Sequence[str]) -> Grounding:
+        """Share of the names (entities) and numbers of `sentences` found in the article."""
+        src = self._source(article)
+        g = Grounding()
+        for doc in spacy_nlp().pipe(list(sentences)):
+            f = _facts(doc)
+            for label, surface, toks in f.entities:
+                g.total += 1
+                if _entity_found(label, toks, src.tokens):
+                    g.found += 1
+                else:
+                    g.missing.append(surface)
+            for n in f.numbers:
+                g.total += 1
+                if number_supported(n, src.numbers):
+                    g.found += 1
+                else:
+                    g.missing.append(n.surface)
+        return g
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _source(self, article: Article) -> _Source:
+        key = text_id(article.text)
+        src = self._sources.get(key)
+        if src is not None:
+            self._sources.move_to_end(key)
+            return src
+        sentences = split_sentences(article.text)
+        doc = spacy_nlp()(article.text)
+        src = _Source(
+            sentences=sentences,
+            tokens=norm_tokens(article.text),
+            sentence_tokens=[norm_tokens(s) for s in sentences],
+            numbers=extract_numbers(article.text),
+            dates=set(extract_date_words(article.text)),
+            words=quote_words(article.text),
+            roles=_roles(doc),
+        )
+        self._sources[key] = src
+        while len(self._sources) > 64:
+            self._sources.popitem(last=False)
+        return src
+
+    def _encode(self, src: _Source, sentences: list[str]) -> np.ndarray:
+        """Embed the sentences, and the article's sentences too the first time (one batch)."""
+        if src.embeddings is None:
+            embs = embedder().encode(src.sentences + sentences)
+            src.embeddings = embs[: len(src.sentences)]
+            return embs[len(src.sentences):]
+        return embedder().encode(sentences)
+
+    def _verdict(self, src: _Source, sentence: str, f: _Facts, emb: np.ndarray) -> Check:
+        problems: list[str] = []
+        for label, surface, toks in f.entities:
+            if not _entity_found(label, toks, src.tokens):
+                problems.append(f"{ENTITY_KINDS[label]} '{surface}' not in article")
+        for surface, toks in f.names:
+            if not all(t in src.tokens for t in toks):
+                problems.append(f"name '{surface}' not in article")
+        for n in f.numbers:
+            if not number_supported(n, src.numbers):
+                problems.append(f"number '{n.surface}' not in article")
+        for d in f.dates:
+            if d not in src.dates:
+                problems.append(f"date '{d.capitalize()}' not in article")
+        for q in f.quotes:
+            if not quote_supported(q, src.words):
+                short = q if len(q) <= 60 else q[:57] + "..."
+                problems.append(f"quote '{short}' not in article")
+        for r in f.roles:
+            if not _role_supported(r, src.roles):
+                problems.append(f"name '{r.name_text}' as '{r.role_text}' not supported")
+        if src.embeddings is None or len(src.sentences) == 0:
+            return Check(False, problems or ["article has no sentences"], [], 0.0)
+        sims = src.embeddings @ emb
+        best = int(np.argmax(sims))
+        score = float(sims[best])
+        if score < self.min_similarity:
+            problems.append(f"similarity {score:.2f} to the closest article sentence is below "
+                            f"{self.min_similarity:.2f}")
+        citations = self._citations(src, f, sims, best)
+        return Check(not problems, problems, citations, round(score, 4))
+
+    def _citations(self, src: _Source, f: _Facts, sims: np.ndarray, best: int) -> list[int]:
+        """The closest sentence, plus the closest ones that state facts it does not."""
+        cited = [best]
+        needs: list[list[str]] = [t for _, _, t in f.entities] + [t for _, t in f.names]
+        for toks in needs:
+            if len(cited) >= self.max_citations:
+                break
+            if any(contains_sequence(src.sentence_tokens[k], toks) for k in cited):
+                continue
+            holders = [k for k, st in enumerate(src.sentence_tokens)
+                       if contains_sequence(st, toks)]
+            if holders:
+                cited.append(max(holders, key=lambda k: sims[k]))
+        return sorted(cited)
+
+    def _fallback(self, src: _Source, sentence: str, used: set[int]) -> int | None:
+        """The unused article sentence closest to `sentence` if close enough, else the unused
+        article sentence TextRank ranks highest; candidates skip short/boilerplate lines."""
+        n = len(src.sentences)
+        if n == 0 or src.embeddings is None:
+            return None
+        free = [k for k in range(n) if k not in used and is_candidate(src.sentences[k])]
+        free = free or [k for k in range(n) if k not in used]
+        if not free:
+            return None
+        sims = src.embeddings @ embedder().encode([sentence])[0]
+        closest = max(free, key=lambda k: sims[k])
+        if sims[closest] >= self.min_similarity:
+            return closest
+        if src.ranks is None:
+            src.ranks = textrank(src.embeddings)
+        return max(free, key=lambda k: src.ranks[k])
+
+
+# --- fact extraction from spaCy docs ------------------------------------------------------------
+
+
+def _clean_name(tokens: list[str]) -> list[str]:
+    while tokens and (tokens[0] in HONORIFICS or tokens[0] == "the"):
+        tokens = tokens[1:]
+    return tokens
+
+
+def _entity_found(label: str, toks: list[str], source_tokens: list[str]) -> bool:
+    return contains_sequence(source_tokens, toks, fuzzy=label in _FUZZY_LABELS)
+
+
+def _facts(doc: Any) -> _Facts:
+    entities: list[tuple[str, str, list[str]]] = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        covered.update(range(ent.start, ent.end))
+        if ent.label_ not in ENTITY_KINDS:
+            continue
+        tokens = list(ent)
+        if ent.label_ == "PERSON":  # "Defense Secretary Ash Carter" tagged as one PERSON
+            last_role = max((i for i, t in enumerate(tokens[:-1]) if t.lower_ in ROLE_WORDS),
+                            default=-1)
+            tokens = tokens[last_role + 1:]
+        surface = doc[tokens[0].i: tokens[-1].i + 1].text if tokens else ""
+        toks = _clean_name(norm_tokens(surface))
+        if toks:
+            entities.append((ent.label_, surface.removesuffix("'s").removesuffix("’s"), toks))
+    names: list[tuple[str, list[str]]] = []
+    run: list[Any] = []
+    for t in [*doc, None]:
+        if t is not None and t.pos_ == "PROPN" and t.i not in covered and t.is_alpha \
+                and t.lower_ not in ROLE_WORDS and t.lower_ not in HONORIFICS:
+            run.append(t)
+            continue
+        if run:
+            surface = doc[run[0].i: run[-1].i + 1].text
+            toks = norm_tokens(surface)
+            if toks:
+                names.append((surface, toks))
+            run = []
+    return _Facts(entities, names, extract_numbers(doc.text), extract_date_words(doc.text),
+                  extract_quotes(doc.text), _roles(doc))
+
+
+def _qualifies(tok: Any) -> bool:
+    """Can this token be part of a title or role phrase ("U.S. Defense Secretary")?"""
+    if tok.ent_type_ == "PERSON":
+        return False
+    return tok.pos_ in ("PROPN", "NOUN", "ADJ") or tok.lower_ in ROLE_WORDS
+
+
+def _role_from(tokens: list[Any]) -> tuple[frozenset[str], str] | None:
+    if not any(t.lower_ in ROLE_WORDS for t in tokens):
+        return None
+    words = frozenset(w for t in tokens if t.ent_type_ not in _PLACE_LABELS
+                      for w in norm_tokens(t.lemma_ if t.pos_ == "NOUN" else t.text))
+    text = tokens[0].doc[tokens[0].i: tokens[-1].i + 1].text
+    return words, text
+
+
+def _phrase_after(doc: Any, k: int, limit: int = 7) -> list[Any]:
+    """The role phrase starting at token k ("the U.S. defense secretary"), determiners skipped."""
+    while k < len(doc) and doc[k].lower_ in ("the", "a", "an", "who", "is", "was", "former"):
+        if doc[k].lower_ == "former":
+            break
+        k += 1
+    out: list[Any] = []
+    while k < len(doc) and len(out) < limit and (
+            _qualifies(doc[k]) or (doc[k].lower_ == "of" and out)):
+        out.append(doc[k])
+        k += 1
+    while out and out[-1].lower_ == "of":
+        out.pop()
+    return out
+
+
+def _phrase_before(doc: Any, k: int, stop: int, limit: int = 6) -> list[Any]:
+    """The title phrase ending at token k ("U.S. Defense Secretary"), read leftwards."""
+    out: list[Any] = []
+    while k >= stop and len(out) < limit and (
+            _qualifies(doc[k]) or (doc[k].lower_ == "of" and out)):
+        out.insert(0, doc[k])
+        k -= 1
+    while out and out[0].lower_ == "of":
+        out.pop(0)
+    return out
+
+
+def _roles(doc: Any) -> list[_Role]:
+    """Person-role pairs: "Defense Secretary Ash Carter", "Carter, the defense secretary",
+    "Carter is the defense secretary", "the defense secretary, Ash Carter"."""
+    out: list[_Role] = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        tokens = list(ent)
+        inner = max((i for i, t in enumerate(tokens[:-1]) if t.lower_ in ROLE_WORDS), default=-1)
+        name_tokens = tokens[inner + 1:]
+        start = name_tokens[0].i
+        name_text = doc[start: ent.end].text.removesuffix("'s").removesuffix("’s")
+        name = _clean_name(norm_tokens(name_text))
+        if not name:
+            continue
+        sent_start = ent.sent.start if doc.has_annotation("SENT_START") else 0
+        inner_role = tokens[: inner + 1] if inner >= 0 else []
+        phrases = [_phrase_before(doc, ent.start - 1, sent_start) + inner_role]
+        end = ent.end
+        if end < len(doc) and doc[end].text == "," or (
+                end < len(doc) and doc[end].lemma_ == "be"):
+            phrases.append(_phrase_after(doc, end + 1 if doc[end].text == "," else end))
+        if ent.start - 2 >= sent_start and doc[ent.start - 1].text == ",":
+            before = _phrase_before(doc, ent.start - 2, sent_start)
+            k = before[0].i - 1 if before else -1
+            if before and (k < sent_start or doc[k].pos_ in ("DET", "ADP", "VERB", "AUX")):
+                phrases.append(before)
+        for ph in phrases:
+            role = _role_from(ph) if ph else None
+            if role is not None:
+                out.append(_Role(name, name_text, role[0], role[1]))
+    return out
+
+
+def _same_person(a: list[str], b: list[str]) -> bool:
+    """"Carter" is "Ash Carter"; "Ash Carter" is not "David Carter"."""
+    if not a or not b or a[-1] != b[-1]:
+        return False
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return contains_sequence(long, short)
+
+
+def _role_supported(role: _Role, source_roles: list[_Role]) -> bool:
+    """The article gives this person a role containing every word of the summary's role."""
+    words: set[str] = set()
+    for r in source_roles:
+        if _same_person(role.name, r.name):
+            words |= r.words
+    return role.words <= words
