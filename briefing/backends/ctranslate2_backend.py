@@ -75,6 +75,7 @@ class CTranslate2Generator:
         hf_dir = ensure_converted(source) if source.kind == "gguf" else source.path
         assert hf_dir is not None
         model_dir = ensure_ct2(source, hf_dir)
+        self.model_dir = model_dir
         dev = "cuda" if device and device.startswith("cuda") else "cpu"
         with spinner(f"Loading {source.label} (CTranslate2 int8)"):
             self.tokenizer = AutoTokenizer.from_pretrained(str(hf_dir))

@@ -14,6 +14,7 @@ Decoding is greedy (argmax of the logits), like every backend here.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 from collections import deque
 from collections.abc import Sequence
@@ -63,7 +64,6 @@ class _Slot:
     seq: int  # llama.cpp sequence id (1..parallel; 0 holds the shared prefix)
     pos: int  # position of the next token fed
     pending: list[int]  # tokens still to feed (the prompt's own part, then one token at a time)
-    reserved: int  # KV cells this sequence may use at most
     out: list[int] = field(default_factory=list)
 
 
@@ -71,8 +71,8 @@ class LlamaCppGenerator:
     backend_id = "llama-cpp"
 
     def __init__(self, source: ModelSource, device: str | None = None, parallel: int = 8,
-                 n_ctx: int = 8192, n_batch: int = 512, n_threads: int | None = None,
-                 flash_attn: bool = True) -> None:
+                 n_ctx: int = 1024, n_batch: int = 512, n_threads: int | None = None,
+                 flash_attn: bool = True, use_extra_bufts: bool | None = None) -> None:
         if source.kind != "gguf" or source.path is None:
             raise ModelError(
                 f"the llama-cpp backend reads GGUF files only; {source.label} is a Hugging Face "
@@ -80,6 +80,8 @@ class LlamaCppGenerator:
             )
         lc = import_llama_cpp()
         _quiet_logs(lc)
+        if use_extra_bufts is None:
+            use_extra_bufts = not _amx_advertised()
         self._lc = lc
         self.source = source
         self.name = f"llama-cpp:{source.label}"
@@ -89,6 +91,7 @@ class LlamaCppGenerator:
         self.flash_attn = flash_attn
         lc.llama_backend_init()
         mparams = lc.llama_model_default_params()
+        mparams.use_extra_bufts = use_extra_bufts
         if device and device.startswith("cuda"):
             mparams.n_gpu_layers = 999  # used only by a CUDA build of llama.cpp
         with spinner(f"Loading {source.label} (llama.cpp)"):
@@ -100,9 +103,9 @@ class LlamaCppGenerator:
         self.context_length = int(min(lc.llama_model_n_ctx_train(self._model), 32768))
         self._template = self._chat_formatter()
         self._ctx: Any = None
-        self._n_ctx = 0
+        self._n_ctx = 0  # KV cells per sequence
         self._batch: Any = None
-        self._new_context(min(n_ctx, self.context_length + 256 * self.parallel))
+        self._new_context(min(n_ctx, self.context_length + 256))
 
     # -- model plumbing ---------------------------------------------------------------------
 
@@ -126,16 +129,19 @@ class LlamaCppGenerator:
         return buf.raw[: max(0, n)].decode("utf-8", errors="replace")
 
     def _new_context(self, n_ctx: int) -> None:
+        """A context whose KV cache holds `n_ctx` cells for each sequence (and the prefix)."""
         lc = self._lc
         self._free_context()
         p = lc.llama_context_default_params()
-        p.n_ctx = n_ctx
+        p.n_ctx = n_ctx * (self.parallel + 1)
         p.n_batch = self.n_batch
         p.n_ubatch = self.n_batch
         p.n_seq_max = self.parallel + 1
         p.n_threads = self.n_threads
         p.n_threads_batch = self.n_threads
-        p.kv_unified = True  # the prefix's cells are shared by all sequences, not copied
+        # One KV stream per sequence: attention reads only its own cells, and a sequence's
+        # cells stay in position order whatever joins or leaves (same sums alone or batched).
+        p.kv_unified = False
         p.flash_attn_type = 1 if self.flash_attn else 0
         p.no_perf = True
         ctx = lc.llama_init_from_model(self._model, p)
@@ -161,10 +167,8 @@ class LlamaCppGenerator:
             self._model = None
 
     def __del__(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # interpreter shutdown may have freed the library
             self.close()
-        except Exception:  # noqa: BLE001 - interpreter shutdown
-            pass
 
     # -- text <-> tokens --------------------------------------------------------------------
 
@@ -197,27 +201,49 @@ class LlamaCppGenerator:
 
     def encode(self, prompt: Prompt) -> list[int]:
         """The chat-formatted prompt as token ids (the model's own chat template from the GGUF)."""
+        head, rest = self.encode_split(prompt)
+        return head + rest
+
+    def encode_split(self, prompt: Prompt) -> tuple[list[int], list[int]]:
+        """(head, rest): the template head up to the user's text (system prompt included), and
+        the rest. Tokenised apart, so the head's tokens are the same for every user text: it is
+        the prefix computed once, and a prompt is split there whether it runs alone or in a
+        batch (llama.cpp's kernels are not bitwise batch-invariant across other splits)."""
         if self._template is None:
-            return self._tokenize(f"{prompt.system}\n\n{prompt.user}\n\nSummary:", special=False)
+            return [], self._tokenize(f"{prompt.system}\n\n{prompt.user}\n\nSummary:", False)
+        marker = "\x00user-text\x00"
         messages = [{"role": "system", "content": prompt.system},
-                    {"role": "user", "content": prompt.user}]
+                    {"role": "user", "content": marker}]
         text = self._template(messages=messages).prompt
-        return self._tokenize(text, special=True)
+        cut = text.find(marker)
+        if cut < 0:  # a template that rewrites the user text: no split
+            messages[1]["content"] = prompt.user
+            return [], self._tokenize(self._template(messages=messages).prompt, special=True)
+        head = self._tokenize(text[:cut], special=True)
+        rest = text[cut:].replace(marker, prompt.user, 1)
+        return head, self._tokenize(rest, special=True)
 
     # -- generation -------------------------------------------------------------------------
 
     def generate(self, prompts: Sequence[Prompt], max_new_tokens: int) -> list[str]:
-        encoded = [self.encode(p) for p in prompts]
-        outs = self.generate_tokens(encoded, max_new_tokens)
+        parts = [self.encode_split(p) for p in prompts]
+        heads = {tuple(h) for h, _ in parts}
+        shared = len(heads) == 1 and all(r for _, r in parts)
+        prefix_len = len(parts[0][0]) if shared else 0
+        outs = self.generate_tokens([h + r for h, r in parts], max_new_tokens, prefix_len)
         return [self._detokenize(o).strip() for o in outs]
 
-    def generate_tokens(self, encoded: list[list[int]], max_new_tokens: int) -> list[list[int]]:
-        """Greedy continuations of token lists, in order; stops each at its end-of-generation."""
+    def generate_tokens(self, encoded: list[list[int]], max_new_tokens: int,
+                        prefix_len: int | None = None) -> list[list[int]]:
+        """Greedy continuations of token lists, in order; stops each at its end-of-generation.
+
+        The first `prefix_len` tokens, the same in every list, are computed once; by default,
+        the longest common prefix."""
         if not encoded:
             return []
         if any(not e for e in encoded):
             raise ModelError("cannot generate from an empty prompt")
-        prefix = _common_prefix(encoded)
+        prefix = _common_prefix(encoded) if prefix_len is None else encoded[0][:prefix_len]
         if len(prefix) < MIN_SHARED_PREFIX:
             prefix = []
         longest = max(len(e) for e in encoded) - len(prefix) + max_new_tokens
@@ -240,26 +266,18 @@ class LlamaCppGenerator:
         free_seqs = list(range(self.parallel, 0, -1))
         active: list[_Slot] = []
         results: list[list[int]] = [[] for _ in encoded]
-        budget = self._n_ctx - len(prefix)
-        used = 0
         while queue or active:
             while queue and free_seqs:
-                i = queue[0]
-                cells = len(encoded[i]) - len(prefix) + max_new
-                if active and used + cells > budget:
-                    break  # wait until a running sequence frees its cells
-                queue.popleft()
+                i = queue.popleft()
                 seq = free_seqs.pop()
                 if prefix:
                     lc.llama_memory_seq_cp(self._mem, 0, seq, -1, -1)
-                active.append(_Slot(i, seq, len(prefix), encoded[i][len(prefix):], cells))
-                used += cells
+                active.append(_Slot(i, seq, len(prefix), encoded[i][len(prefix):]))
             finished = self._step(active, max_new)
             for slot in finished:
                 active.remove(slot)
                 lc.llama_memory_seq_rm(self._mem, slot.seq, -1, -1)
                 free_seqs.append(slot.seq)
-                used -= slot.reserved
                 results[slot.index] = slot.out
         return results
 
@@ -320,6 +338,21 @@ class LlamaCppGenerator:
             else:
                 slot.pending = [tok]
         return finished
+
+
+def _amx_advertised() -> bool:
+    """Whether the CPU advertises AMX. llama.cpp's native build then multiplies in AMX tiles,
+    which crashed (SIGSEGV in ldtilecfg) on a cloud VM that advertises them; without the
+    "extra" weight buffers (AMX and repacked layouts) it runs the plain AVX-512 kernels.
+    Laptops have no AMX, so this changes nothing there."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return "amx_tile" in line.split()
+    except OSError:
+        pass
+    return False
 
 
 def _common_prefix(seqs: list[list[int]]) -> list[int]:

@@ -135,9 +135,9 @@ def _clean_name(text: str) -> str:
 
 
 def _merge_short_names(people: dict[str, KeyFact], counts: Counter) -> None:
-    """'Carter' is 'Ash Carter' when the topic names only one Carter."""
+    """'Carter' is 'Ash Carter' when the topic names only one Carter (first or last name)."""
     for short in [n for n in people if " " not in n]:
-        longer = [n for n in people if n != short and n.split()[-1] == short]
+        longer = [n for n in people if n != short and short in (n.split()[0], n.split()[-1])]
         if len(longer) != 1:
             continue
         full, fact = people[longer[0]], people.pop(short)

@@ -1,7 +1,8 @@
 """Cross-source duplicates: the same (wire) copy republished by several outlets.
 
 Two articles are duplicates when their bodies share most word 5-gram shingles (Jaccard, or
-containment for a copy that was cut short), or when their embeddings are near-identical. All
+containment for a copy that was cut short), or when their embeddings are near-identical and
+they still share half of the shorter text (an edited copy). All
 pairwise comparisons are sparse/dense matrix products; Python only walks the pairs found.
 """
 
@@ -19,7 +20,8 @@ from ..types import Article
 SHINGLE = 5
 JACCARD_MIN = 0.5  # share of all shingles
 CONTAINMENT_MIN = 0.8  # share of the shorter text's shingles (a trimmed republication)
-COSINE_MIN = 0.97  # embedding cosine for a copy edited beyond shingle overlap
+COSINE_MIN = 0.97  # embedding cosine for a copy edited beyond shingle overlap ...
+COSINE_CONTAINMENT_MIN = 0.5  # ... that still shares half of the shorter text
 _HASH_DIM = 1 << 20
 
 
@@ -58,7 +60,9 @@ def duplicate_pairs(articles: list[Article], embeddings: np.ndarray | None = Non
     contain = np.divide(inter, smaller, out=np.zeros_like(inter), where=smaller > 0)
     dup = (jaccard >= JACCARD_MIN) | (contain >= CONTAINMENT_MIN)
     if embeddings is not None and len(embeddings) == n:
-        dup |= (embeddings @ embeddings.T) >= COSINE_MIN
+        # the embeddings see title + summary, which two outlets' own reports of one event can
+        # share almost word for word: a near-identical embedding also needs shared text
+        dup |= ((embeddings @ embeddings.T) >= COSINE_MIN) & (contain >= COSINE_CONTAINMENT_MIN)
     i, j = np.nonzero(np.triu(dup, k=1))
     return list(zip(i.tolist(), j.tolist(), strict=True))
 

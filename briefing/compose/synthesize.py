@@ -89,19 +89,34 @@ def attributed(source: str, sentences: list[str]) -> str:
 
 # ---- titles -------------------------------------------------------------------------------
 
+def _thousands(text: str) -> str:
+    return re.sub(r"(?<=\d),(?=\d{3})", "", text)
+
+
 def unsupported_terms(title: str, corpus: str) -> list[str]:
-    """Capitalised names and numbers in `title` that the topic's articles never write."""
+    """Capitalised names and numbers in `title` that the topic's articles never write.
+
+    Names must occur as whole words (case-sensitive, except a title's first word); numbers must
+    occur as whole numbers ("1,000" and "1000" are the same number; "000" is not).
+    """
     lower = corpus.lower()
+    numbers = _thousands(corpus)
     missing = []
-    for k, m in enumerate(re.finditer(r"[\w][\w.'’&-]*", title)):
-        tok = m.group().rstrip(".'’-")
-        if not tok or not (tok[0].isupper() or any(c.isdigit() for c in tok)):
+    for k, m in enumerate(re.finditer(r"\d[\d,.]*\d|\d|\w[\w.'’&-]*", title)):
+        tok = m.group().rstrip(".,'’-")
+        if not tok:
             continue
-        if tok.lower() in _ALLOWED_CAPS and k == 0:
+        if tok[0].isdigit():
+            num = _thousands(tok)
+            if not re.search(rf"(?<![\d.]){re.escape(num)}(?!\d|\.\d)", numbers):
+                missing.append(tok)
             continue
-        if tok in corpus or (k == 0 and tok.lower() in lower):
+        if not (tok[0].isupper() or any(c.isdigit() for c in tok)):
             continue
-        if tok.replace(",", "") in corpus.replace(",", ""):
+        if k == 0 and tok.lower() in _ALLOWED_CAPS:
+            continue
+        pattern = rf"(?<!\w){re.escape(tok)}(?!\w)"
+        if re.search(pattern, corpus) or (k == 0 and re.search(pattern, lower, re.I)):
             continue
         missing.append(tok)
     return missing
@@ -222,11 +237,15 @@ def extractive_synthesis(d: Draft, topic_id: str) -> Statement:
     return statement(" ".join(s.text for _, s in picks), picks, topic_id)
 
 
-def _support(sentence: str, d: Draft) -> tuple[str, SummarySentence] | None:
-    """The summary sentence that best supports a generated sentence (word overlap)."""
+def _support(sentence: str, d: Draft, source: str | None = None
+             ) -> tuple[str, SummarySentence] | None:
+    """The summary sentence (of `source`'s articles, if given) that best supports a generated
+    sentence, by word overlap; None below half of its words."""
     w = _words(re.sub(r"^.{0,40}?\breports?:?\s*", "", sentence))
     best, score = None, 0.0
     for a, sm in zip(d.articles, d.summaries, strict=True):
+        if source is not None and outlet(a) != source:
+            continue
         for s in sm.sentences:
             o = len(w & _words(s.text)) / (len(w) or 1)
             if o > score:
@@ -243,12 +262,14 @@ def generated_synthesis(d: Draft, topic_id: str, raw: str) -> Statement | None:
     if not sents:
         return None
     picks = []
+    corpus = d.corpus + "\n" + "\n".join(d.outlets)  # datelines naming the outlet are cleaned
     for s in sents:
-        if unsupported_terms(s, d.corpus):
+        if unsupported_terms(s, corpus):
             return None
-        if len(d.outlets) > 1 and not any(s.startswith(o) for o in d.outlets):
+        source = next((o for o in d.outlets if s.startswith(o)), None)
+        if len(d.outlets) > 1 and source is None:
             return None
-        sup = _support(s, d)
+        sup = _support(s, d, source)  # an outlet's sentence must rest on that outlet's summary
         if sup is None:
             return None
         picks.append(sup)

@@ -28,7 +28,7 @@ from .text_reader import text_reader
 
 __all__ = [
     "DEFAULT_MAX_BYTES", "READERS", "IngestResult", "RawDocument", "Reader", "article_from_raw",
-    "iter_files", "parse_bytes", "read_file", "read_folder",
+    "human_size", "iter_files", "parse_bytes", "read_file", "read_folder",
 ]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -128,6 +128,18 @@ def parse_bytes(data: bytes, suffix: str, path: str) -> Article:
         raise ExtractionError(f"cannot read {suffix} file: {type(e).__name__}: {e}") from None
 
 
+def human_size(n: int) -> str:
+    """5 * 2**20 -> '5.0 MB', 51200 -> '50 KB', 900 -> '900 bytes'.
+
+    Binary units, as --max-size counts megabytes of 1024 * 1024 bytes.
+    """
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} bytes"
+
+
 def _load(path: Path, max_bytes: int) -> bytes:
     suffix = path.suffix.lower()
     if suffix not in READERS:
@@ -136,7 +148,7 @@ def _load(path: Path, max_bytes: int) -> bytes:
         size = path.stat().st_size
         if size > max_bytes:
             raise ExtractionError(
-                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit"
+                f"file is {human_size(size)}, over the {human_size(max_bytes)} limit"
                 " (raise it with --max-size)"
             )
         if size == 0:

@@ -17,10 +17,9 @@ from ..text import normalize_ws
 _NAME = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
 # "By David Brunnstrom", "By Jane Doe and John Roe", "-- By Jane Doe Follow @jdoe"
 BYLINE = re.compile(
-    rf"^\s*(?:[-–—]+\s*)?(?:by|written by|reporting by)\s+(?P<name>{_NAME}"
+    rf"^\s*(?:[-–—]+\s*)?(?i:by|written by|reporting by)\s+(?P<name>{_NAME}"
     rf"(?:\s*(?:,|and|&)\s*{_NAME})*)\s*(?:[,|-]\s*(?P<org>.+?))?"
-    r"(?:\s+follow\s+@\w+)?\s*$",
-    re.IGNORECASE,
+    r"(?:\s+(?i:follow)\s+@\w+)?\s*$",
 )
 # "SINGAPORE (Reuters) - ", "SEOUL, Aug. 20 (Yonhap) --", "(CNN) --", "LONDON (AP) —"
 DATELINE = re.compile(
@@ -40,14 +39,19 @@ PHOTO_CREDIT = re.compile(r"\s*(?:REUTERS|AFP|AP|Getty Images|EPA)(?: Photo)?/[A
 # a wire credit glued to the last sentence: "... と指摘している。(c)AFP/Aminu ABUBAKAR"
 TRAILING_CREDIT = re.compile(r"\s*\((?:c|©)\)\s*[A-Z][\w.]*(?:/[^\n/]{1,60})?$|\s*©\s*AFP\S*$")
 BOILERPLATE = re.compile(
-    r"^(?:share this(?: article| story)?|share on \w+|follow us\b.*|subscribe\b.*|sign up\b.*"
-    r"|read more\b.*|related(?: stories| articles| coverage)?\s*:.*|related|advertisement|"
-    r"click here\b.*|all rights reserved.*|copyright\b.*|©.*|tweet|email|print|"
-    r"more from\b.*|recommended\b.*|you may also like.*|comments?\s*\(\d*\)|"
+    r"^(?:share this(?: article| story)?|share on \w+|read more\b.*"
+    r"|related(?: stories| articles| coverage)?\s*:.*|related|advertisement|"
+    r"all rights reserved.*|copyright\s*(?:©|\(c\)|\d{4}).*|©.*|tweet|email|print|"
+    r"you may also like.*|comments?\s*\(\d*\)|"
     r"loading\b.*(?:\.\.\.|…)|\(?end\)?|-30-|#{3}|"
     r"このニュースをシェア|compartir|partager|teilen|condividi|分享到?|"
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
     r"(?:www\.)?[\w-]+\.(?:com|org|net|ir|co\.uk|io|tv)/?|https?://\S+)$",
+    re.IGNORECASE,
+)
+# calls to action: only short lines that are not sentences ("Subscribe to our newsletter")
+CALL_TO_ACTION = re.compile(
+    r"^(?:follow us|subscribe|sign up|click here|more from|recommended|download our)\b",
     re.IGNORECASE,
 )
 # boilerplate that can sit anywhere in a short line
@@ -97,6 +101,11 @@ class CleanResult:
             self.provenance[key] = how
 
 
+def _title_caps(place: str) -> str:
+    """'KABUL, Afghanistan' -> 'Kabul, Afghanistan' (only all-caps words change)."""
+    return re.sub(r"\b[A-Z][A-Z'’-]+\b", lambda m: m.group().title(), place)
+
+
 def _is_list_item(s: str) -> bool:
     return s.startswith(("- ", "* ", "• "))
 
@@ -132,6 +141,8 @@ def _line_rule(s: str, res: CleanResult, at_top: bool) -> str | None:
         return None
     if BOILERPLATE.match(s) or (len(s) < 60 and APP_LINE.search(s) and not s.endswith(".")):
         return None
+    if len(s) < 100 and CALL_TO_ACTION.match(s) and not re.search(r"[.!?]$", s):
+        return None
     if len(s) < 300 and (BOILERPLATE_ANYWHERE.search(s) or CREDIT.search(s)):
         return None
     if m := TRAILING_CREDIT.search(s):
@@ -153,7 +164,7 @@ def _line_rule(s: str, res: CleanResult, at_top: bool) -> str | None:
         if m := DATELINE.match(s):
             place = (m.group("place") or "").strip(" ,")
             if place:
-                res.found("dateline", place.title() if place.isupper() else place, "dateline")
+                res.found("dateline", _title_caps(place), "dateline")
             res.found("source", m.group("org"), "dateline")
             res.removed.append(s[: m.end()].strip())
             s = s[m.end():]

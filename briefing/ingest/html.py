@@ -14,6 +14,7 @@ from ..errors import ExtractionError
 from .language import normalise_language
 from .metadata import clean_title
 from .raw import RawDocument
+from .sniff import sniff
 from .text_reader import decode
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
@@ -48,6 +49,8 @@ def page_language(html: str) -> str | None:
 def html_reader(data: bytes, suffix: str) -> RawDocument:
     import trafilatura
 
+    if kind := sniff(data):
+        raise ExtractionError(f"binary file ({kind}), not HTML")
     html = decode_html(data)
     if not re.search(r"<(?:html|body|p|div|article)\b", html[:200000], re.IGNORECASE):
         raise ExtractionError("not an HTML page (no <html>, <body> or <p> element)")

@@ -65,7 +65,8 @@ def clean_title(title: str | None, site: str | None = None) -> str | None:
     """Strip the outlet's name and section trail from a page title.
 
     "N. Korea slams S. Korea ... | Yonhap News Agency" -> "N. Korea slams S. Korea ...";
-    keeps the longest segment when every other segment is short (a site or section name).
+    drops short trailing segments after the headline (site, section), a single short leading
+    segment before it, or a trailing segment equal to the site name; otherwise keeps it whole.
     """
     if not title:
         return None
@@ -75,11 +76,18 @@ def clean_title(title: str | None, site: str | None = None) -> str | None:
         if site and title.endswith(site) and len(title) > len(site) + 10:
             title = title[: -len(site)].rstrip(" -|–—:")
         return title or None
-    site_l = (site or "").lower()
-    main = max(parts, key=len)
-    others = [p for p in parts if p is not main]
-    if all(len(p.split()) <= 5 or (site_l and p.lower() == site_l) for p in others):
-        return main.strip()
+    site_l = (site or "").casefold()
+
+    def minor(p: str) -> bool:  # a site or section name, not part of the headline
+        return len(p.split()) <= 5 or p.casefold() == site_l
+
+    longest = max(range(len(parts)), key=lambda i: len(parts[i]))
+    if longest == 0 and all(minor(p) for p in parts[1:]):
+        return parts[0].strip()  # "Headline | Section | Site"
+    if longest == len(parts) - 1 and len(parts) == 2 and minor(parts[0]):
+        return parts[-1].strip()  # "Site | Headline"
+    if site_l and parts[-1].casefold() == site_l:
+        return " - ".join(parts[:-1]) if len(parts) > 2 else parts[0].strip()
     return title
 
 

@@ -31,26 +31,49 @@ def decode(data: bytes) -> str:
     if kind:
         raise ExtractionError(f"binary file ({kind}), not text")
     if b"\x00" in data[:4096]:
-        # UTF-16 without BOM shows as every other byte NUL; anything else with NULs is binary
+        # UTF-16 without BOM: mostly-ASCII text has a NUL in every other byte
         head = data[:4096]
-        order = ("utf-16-le", "utf-16-be") if head[1::2].count(0) >= head[::2].count(0) else (
-            "utf-16-be", "utf-16-le")
-        for enc in order:
+        half = max(len(head) // 2, 1)
+        even, odd = head[::2].count(0) / half, head[1::2].count(0) / half
+        enc = "utf-16-le" if odd > 0.4 and even < 0.1 else "utf-16-be" if even > 0.4 and odd < 0.1 \
+            else None
+        if enc:
             text = data[: len(data) // 2 * 2].decode(enc, errors="replace")
-            if _mostly_text(text) and text.count("\ufffd") < 0.01 * max(len(text), 1):
+            if _mostly_text(text):
                 return text
         raise ExtractionError("binary file (contains NUL bytes), not text")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
-    if best is not None and best.encoding:
-        try:
-            return data.decode(best.encoding, errors="replace")
-        except LookupError:
-            pass
-    return data.decode("cp1252", errors="replace")
+    lenient = data.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd")
+    multibyte = sum(ord(c) > 127 for c in lenient) - bad
+    if multibyte > 0 and bad <= max(2, len(lenient) // 1000):
+        return lenient  # UTF-8 with a few corrupt bytes, not another encoding
+    return _detect(data)
+
+
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
+
+
+def _detect(data: bytes) -> str:
+    """Single-byte encodings by detection; Windows-1252 wins ties (the usual case for news)."""
+    results = list(from_bytes(data))
+    if not results:
+        return data.decode("cp1252", errors="replace")
+    best = results[0]
+    for match in results:
+        if (match.encoding in _WESTERN and match.chaos <= best.chaos
+                and match.coherence >= best.coherence - 0.02):
+            best = match
+            break
+    try:
+        return data.decode(best.encoding, errors="strict")
+    except (LookupError, UnicodeDecodeError):
+        if best.encoding in _WESTERN:
+            return data.decode("latin-1")  # every byte is defined in Latin-1
+        return data.decode(best.encoding if best.encoding else "cp1252", errors="replace")
 
 
 _MD_MARKUP = [

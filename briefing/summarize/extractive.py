@@ -1,4 +1,4 @@
-"""Extractive summaries: TextRank over MiniLM sentence embeddings, with a slight lead bias.
+"""Extractive summaries: TextRank over MiniLM sentence embeddings, with a lead bias.
 
 No generative model, so nothing can be invented: every sentence is an article sentence and its
 citation is its own index. Also the guard's last resort for sentences it cannot verify.
@@ -55,13 +55,23 @@ def textrank(embeddings: np.ndarray, lead: float = 1.0, damping: float = 0.85,
     return rank / rank.sum()
 
 
+def scores(embeddings: np.ndarray, lead: float = 1.0, position: float = 1.0) -> np.ndarray:
+    """TextRank centrality times a position prior 1/(i+1)**position.
+
+    On CNN/DM (bench/quality.py) centrality alone (lead=0, position=0) scores ROUGE-Lsum 33.0
+    against Lead-3's 38.4; lead=1, position=1 scores 38.3: in news the lead is hard to beat.
+    """
+    n = len(embeddings)
+    return textrank(embeddings, lead=lead) / np.arange(1, n + 1) ** position
+
+
 def select(sentences: list[str], embeddings: np.ndarray, count: int, lead: float = 1.0,
-           redundancy: float = 0.85) -> list[int]:
+           position: float = 1.0, redundancy: float = 0.85) -> list[int]:
     """Indices (in article order) of the `count` best sentences, skipping near-duplicates and,
     while enough remain, short or boilerplate ones."""
     if not sentences:
         return []
-    ranks = textrank(embeddings, lead=lead)
+    ranks = scores(embeddings, lead=lead, position=position)
     order = sorted(range(len(sentences)), key=lambda k: -ranks[k])
     good = [k for k in order if is_candidate(sentences[k])]
     good_set = set(good)
@@ -80,10 +90,11 @@ class ExtractiveSummarizer:
 
     name = "extractive"
 
-    def __init__(self, sentences: int = 3, lead: float = 1.0) -> None:
+    def __init__(self, sentences: int = 3, lead: float = 1.0, position: float = 1.0) -> None:
         self.sentences = sentences
         self.lead = lead
-        self.cache_key = f"extractive-v1-{sentences}-{lead}"
+        self.position = position
+        self.cache_key = f"extractive-v1-{sentences}-{lead}-{position}"
 
     def summarize(self, articles: list[Article]) -> list[Summary]:
         split = [split_sentences(a.text) for a in articles]
@@ -94,7 +105,7 @@ class ExtractiveSummarizer:
         for article, sents in zip(articles, split, strict=True):
             e = embs[offset: offset + len(sents)]
             offset += len(sents)
-            picked = select(sents, e, self.sentences, lead=self.lead)
+            picked = select(sents, e, self.sentences, lead=self.lead, position=self.position)
             out.append(Summary(
                 article_id=article.id,
                 sentences=[SummarySentence(sents[k], [k], "extractive", []) for k in picked],

@@ -50,7 +50,7 @@ def token_match(a: str, b: str, fuzzy: bool = False) -> bool:
     if not fuzzy or min(len(a), len(b)) < 4:
         return False
     common = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         common += 1

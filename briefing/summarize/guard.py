@@ -23,7 +23,7 @@ from ..errors import ModelError
 from ..nlp import embedder, spacy_nlp
 from ..text import split_sentences
 from ..types import Article, SummarySentence, text_id
-from .extractive import is_candidate, textrank
+from .extractive import is_candidate, scores
 from .facts import (
     HONORIFICS,
     Number,
@@ -51,8 +51,9 @@ ROLE_WORDS = {
     "officer", "sheriff", "inspector", "detective", "sergeant", "lieutenant", "colonel",
     "striker", "midfielder", "defender", "goalkeeper", "boss", "executive", "deputy",
     "chairperson", "diplomat", "representative", "lawmaker", "mp", "head", "commissioner",
-    "spokesperson", "superintendent", "dean", "bishop", "cardinal", "treasurer", "speaker",
+    "superintendent", "dean", "bishop", "cardinal", "treasurer", "speaker",
 }
+_PAIR_MARGIN = 0.05  # a pair must explain the sentence clearly better than one sentence
 _PLACE_LABELS = {"GPE", "NORP", "LOC"}  # "U.S." in "U.S. Defense Secretary" is checked as a place
 
 
@@ -101,6 +102,7 @@ class _Source:
 
     sentences: list[str]
     tokens: list[str]
+    flat: str  # the tokens joined by spaces
     sentence_tokens: list[list[str]]
     numbers: list[Number]
     dates: set[str]
@@ -200,9 +202,11 @@ class Guard:
             return src
         sentences = split_sentences(article.text)
         doc = spacy_nlp()(article.text)
+        tokens = norm_tokens(article.text)
         src = _Source(
             sentences=sentences,
-            tokens=norm_tokens(article.text),
+            tokens=tokens,
+            flat=" ".join(tokens),
             sentence_tokens=[norm_tokens(s) for s in sentences],
             numbers=extract_numbers(article.text),
             dates=set(extract_date_words(article.text)),
@@ -216,11 +220,16 @@ class Guard:
 
     def _encode(self, src: _Source, sentences: list[str]) -> np.ndarray:
         """Embed the sentences, and the article's sentences too the first time (one batch)."""
+        known = {s: k for k, s in enumerate(src.sentences)} if src.embeddings is not None else {}
+        todo = list(dict.fromkeys(s for s in sentences if s not in known))
         if src.embeddings is None:
-            embs = embedder().encode(src.sentences + sentences)
+            embs = embedder().encode(src.sentences + todo)
             src.embeddings = embs[: len(src.sentences)]
-            return embs[len(src.sentences):]
-        return embedder().encode(sentences)
+            new = embs[len(src.sentences):]
+        else:
+            new = embedder().encode(todo)
+        fresh = dict(zip(todo, new, strict=True))
+        return np.stack([src.embeddings[known[s]] if s in known else fresh[s] for s in sentences])
 
     def _verdict(self, src: _Source, sentence: str, f: _Facts, emb: np.ndarray) -> Check:
         problems: list[str] = []
@@ -228,7 +237,9 @@ class Guard:
             if not _entity_found(label, toks, src.tokens):
                 problems.append(f"{ENTITY_KINDS[label]} '{surface}' not in article")
         for surface, toks in f.names:
-            if not all(t in src.tokens for t in toks):
+            # spaCy may split odd words ("70ft", "wed"); so a proper noun outside any entity
+            # passes when its letters run on in the article text
+            if not all(t in src.tokens for t in toks) and " ".join(toks) not in src.flat:
                 problems.append(f"name '{surface}' not in article")
         for n in f.numbers:
             if not number_supported(n, src.numbers):
@@ -248,15 +259,28 @@ class Guard:
         sims = src.embeddings @ emb
         best = int(np.argmax(sims))
         score = float(sims[best])
+        seeds = [best]
+        # a summary sentence often fuses two source sentences: score it against pairs too
+        top = [int(k) for k in np.argsort(-sims)[:5]]
+        best_pair, pair_seeds = -1.0, seeds
+        for a_i, a in enumerate(top):
+            for b in top[a_i + 1:]:
+                pair = src.embeddings[a] + src.embeddings[b]
+                pair_score = float(pair @ emb / (np.linalg.norm(pair) or 1.0))
+                if pair_score > best_pair:
+                    best_pair, pair_seeds = pair_score, [a, b]
+        if best_pair > score + _PAIR_MARGIN:
+            score, seeds = best_pair, pair_seeds
         if score < self.min_similarity:
             problems.append(f"similarity {score:.2f} to the closest article sentence is below "
                             f"{self.min_similarity:.2f}")
-        citations = self._citations(src, f, sims, best)
+        citations = self._citations(src, f, sims, seeds)
         return Check(not problems, problems, citations, round(score, 4))
 
-    def _citations(self, src: _Source, f: _Facts, sims: np.ndarray, best: int) -> list[int]:
-        """The closest sentence, plus the closest ones that state facts it does not."""
-        cited = [best]
+    def _citations(self, src: _Source, f: _Facts, sims: np.ndarray, seeds: list[int],
+                   ) -> list[int]:
+        """The closest sentence (or pair), plus the closest ones that state facts they do not."""
+        cited = list(seeds)
         needs: list[list[str]] = [t for _, _, t in f.entities] + [t for _, t in f.names]
         for toks in needs:
             if len(cited) >= self.max_citations:
@@ -271,7 +295,8 @@ class Guard:
 
     def _fallback(self, src: _Source, sentence: str, used: set[int]) -> int | None:
         """The unused article sentence closest to `sentence` if close enough, else the unused
-        article sentence TextRank ranks highest; candidates skip short/boilerplate lines."""
+        article sentence the extractive summariser ranks highest; short or boilerplate
+        sentences only when nothing else is left."""
         n = len(src.sentences)
         if n == 0 or src.embeddings is None:
             return None
@@ -284,7 +309,7 @@ class Guard:
         if sims[closest] >= self.min_similarity:
             return closest
         if src.ranks is None:
-            src.ranks = textrank(src.embeddings)
+            src.ranks = scores(src.embeddings)
         return max(free, key=lambda k: src.ranks[k])
 
 

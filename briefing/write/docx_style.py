@@ -37,8 +37,9 @@ def _font(style, *, size: float, bold: bool | None = None, color: RGBColor | Non
     if color is not None:
         font.color.rgb = color
     rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    # Theme font attributes win over explicit names in Word: drop them so Arial really applies.
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+    # Theme font attributes win over explicit names in Word: drop them so Arial really applies
+    # to Latin and complex scripts; East Asian text keeps the theme's East Asian font.
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme"):
         rfonts.attrib.pop(qn(attr), None)
     rfonts.set(qn("w:cs"), FONT)
 

@@ -54,5 +54,30 @@ def seed_articles() -> list[Article]:
     return read_folder(SEEDS).articles
 
 
+@pytest.fixture(scope="session")
+def fixture_brief(fixture_articles):
+    from briefing.compose import compose
+
+    return compose(fixture_articles, summaries_for(fixture_articles), title="T",
+                   date="2020-02-15", model_label="lead")
+
+
+@pytest.fixture(scope="session")
+def everything(fixture_articles, seed_articles):
+    """Fixtures plus the two seeds, composed once for the session."""
+    from briefing.compose import compose
+
+    arts = fixture_articles + seed_articles
+    return arts, compose(arts, summaries_for(arts))
+
+
+@pytest.fixture(scope="session")
+def seed_brief(seed_articles):
+    """The two seeds composed extractively, once for the session."""
+    from briefing.compose import compose
+
+    return compose(seed_articles, summaries_for(seed_articles))
+
+
 def summaries_for(articles: list[Article]) -> dict[str, Summary]:
     return {a.id: lead_summary(a) for a in articles}

@@ -101,7 +101,7 @@ def test_empty_briefing(tmp_path: Path, fmt: str):
     assert write_briefing(b, tmp_path / f"empty.{fmt}", fmt).stat().st_size > 0
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=st.text(max_size=200), summary=st.text(max_size=400),
        source=st.one_of(st.none(), st.text(max_size=40)))
 def test_any_text_renders(title: str, summary: str, source: str | None):

@@ -1,0 +1,42 @@
+"""The CTranslate2 backend on the tiny SmolLM2-135M: order and batch == one by one."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("ctranslate2")
+
+from briefing.backends.base import Generator, Prompt  # noqa: E402
+from briefing.backends.ctranslate2_backend import CTranslate2Generator  # noqa: E402
+from briefing.models.load import resolve  # noqa: E402
+
+SYSTEM = ("You are a careful news editor. Summarise the article the user gives you in one short "
+          "sentence, using only facts it states.")
+ARTICLES = [
+    "The city council of Springfield voted on Tuesday to close the old bridge for repairs.",
+    "Heavy rain flooded roads in the north of the country, and schools stayed closed.",
+    "A new library opened downtown with ten thousand books and a cafe for readers.",
+    "The football club signed a young striker from Brazil for an undisclosed fee.",
+]
+
+
+@pytest.fixture(scope="module")
+def gen() -> CTranslate2Generator:
+    return CTranslate2Generator(resolve("smollm2-135m"), max_batch=4)
+
+
+def test_converted_once_into_the_cache(gen: CTranslate2Generator) -> None:
+    assert isinstance(gen, Generator)
+    assert gen.backend_id == "ctranslate2"
+    assert gen.model_dir.name == gen.source.model_id
+    assert gen.model_dir.parent.name == "ct2"
+    assert (gen.model_dir / "model.bin").is_file()
+
+
+def test_batch_equals_one_by_one_in_order(gen: CTranslate2Generator) -> None:
+    prompts = [Prompt(SYSTEM, f"<article>\n{a}\n</article>") for a in ARTICLES]
+    batch = gen.generate(prompts, 20)
+    single = [gen.generate([p], 20)[0] for p in prompts]
+    assert len(batch) == len(prompts)
+    assert batch == single
+    assert len(set(single)) > 1

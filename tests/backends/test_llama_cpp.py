@@ -1,0 +1,73 @@
+"""The llama.cpp backend on the tiny SmolLM2-135M GGUF: order, batch == one by one, stopping."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("llama_cpp")
+
+from briefing.backends.base import Generator, Prompt  # noqa: E402
+from briefing.backends.llama_cpp_backend import LlamaCppGenerator  # noqa: E402
+from briefing.models.load import resolve  # noqa: E402
+
+SYSTEM = ("You are a careful news editor. Summarise the article the user gives you in one short "
+          "sentence, using only facts it states.")
+ARTICLES = [
+    "The city council of Springfield voted on Tuesday to close the old bridge for repairs.",
+    "Heavy rain flooded roads in the north of the country, and schools stayed closed.",
+    "A new library opened downtown with ten thousand books and a cafe for readers.",
+    "The football club signed a young striker from Brazil for an undisclosed fee.",
+    "Scientists reported that the lake's water level fell by two metres this summer.",
+]
+
+
+@pytest.fixture(scope="module")
+def gen() -> LlamaCppGenerator:
+    g = LlamaCppGenerator(resolve("smollm2-135m"), parallel=3, n_threads=1)
+    yield g
+    g.close()
+
+
+def _prompts() -> list[Prompt]:
+    return [Prompt(SYSTEM, f"<article>\n{a}\n</article>") for a in ARTICLES]
+
+
+def test_is_a_generator(gen: LlamaCppGenerator) -> None:
+    assert isinstance(gen, Generator)
+    assert gen.backend_id == "llama-cpp"
+    assert gen.context_length > 1000
+    assert gen.count_tokens("The council voted.") >= 3
+
+
+def test_batch_equals_one_by_one_in_order(gen: LlamaCppGenerator) -> None:
+    prompts = _prompts()
+    batch = gen.generate(prompts, 24)
+    single = [gen.generate([p], 24)[0] for p in prompts]
+    assert len(batch) == len(prompts)
+    assert batch == single
+    assert len(set(single)) > 1  # distinct answers, so equal lists also mean the same order
+
+
+def test_empty_batch(gen: LlamaCppGenerator) -> None:
+    assert gen.generate([], 10) == []
+
+
+def test_stops_at_end_of_generation_and_cap(gen: LlamaCppGenerator) -> None:
+    encoded = [gen.encode(p) for p in _prompts()]
+    outs = gen.generate_tokens(encoded, 200)
+    lc = gen._lc
+    assert all(not lc.llama_vocab_is_eog(gen._vocab, t) for o in outs for t in o)
+    assert any(len(o) < 200 for o in outs)  # some stopped at their end token, not the cap
+    capped = gen.generate_tokens(encoded, 5)
+    assert [len(o) for o in capped] == [5] * len(encoded)
+    assert all(c == o[:5] for c, o in zip(capped, outs, strict=True))
+
+
+def test_prompt_longer_than_context_grows_it() -> None:
+    g = LlamaCppGenerator(resolve("smollm2-135m"), parallel=2, n_ctx=256, n_threads=1)
+    long_article = " ".join(ARTICLES * 8)
+    p = Prompt(SYSTEM, f"<article>\n{long_article}\n</article>")
+    assert g.count_tokens(long_article) > 256
+    out = g.generate([p, _prompts()[0]], 8)
+    assert len(out) == 2 and all(out)
+    g.close()

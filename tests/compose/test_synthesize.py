@@ -1,0 +1,157 @@
+"""Topic texts: attribution, citations, key facts, timeline, and the generator path."""
+
+from __future__ import annotations
+
+from briefing.compose import compose
+from briefing.compose.synthesize import unsupported_terms
+from briefing.text import split_sentences
+
+from .conftest import summaries_for
+
+
+class FakeGenerator:
+    """Returns canned completions chosen by what the prompt is about."""
+
+    name = "fake"
+    context_length = 4096
+
+    def __init__(self, titles: dict[str, str], syntheses: dict[str, str] | None = None):
+        self.titles, self.syntheses, self.calls = titles, syntheses or {}, 0
+
+    def generate(self, prompts, max_new_tokens):
+        self.calls += 1
+        table = self.syntheses if "merge these reports" in prompts[0].user else self.titles
+        out = []
+        for p in prompts:
+            out.append(next((v for k, v in table.items() if k in p.user), "Nothing"))
+        return out
+
+    def count_tokens(self, text):
+        return len(text.split())
+
+
+def all_statements(brief):
+    for t in brief.topics:
+        yield t.summary
+        yield from (p.statement for p in t.perspectives)
+        yield from t.timeline
+    yield from brief.executive_summary
+
+
+def test_every_statement_has_sources_and_valid_citations(everything):
+    arts, brief = everything
+    by_id = {a.id: a for a in arts}
+    statements = list(all_statements(brief))
+    assert len(statements) > 20
+    for s in statements:
+        assert s.text.strip()
+        assert s.article_ids, s.text
+        assert s.topic_id in {t.id for t in brief.topics}
+        assert set(s.citations) <= set(s.article_ids)
+        for aid, idx in s.citations.items():
+            n = len(split_sentences(by_id[aid].text))
+            assert idx and all(0 <= i < n for i in idx)
+
+
+def test_seeds_form_one_topic_with_both_angles_attributed(seed_articles, seed_brief):
+    brief = seed_brief
+    assert len(brief.topics) == 1
+    topic = brief.topics[0]
+    assert set(topic.sources) == {"Reuters", "Press TV"}
+    assert {p.source for p in topic.perspectives} == {"Reuters", "Press TV"}
+    by_source = {a.source: a for a in seed_articles}
+    for p in topic.perspectives:
+        assert p.statement.text.startswith(f"{p.source} reports: ")
+        assert p.article_ids == [by_source[p.source].id]
+        assert p.statement.article_ids == [by_source[p.source].id]  # only its own sentences
+    # the synthesis attributes every outlet's sentence to that outlet
+    parts = topic.summary.text.split(" reports: ")
+    assert len(parts) == 3
+    assert "Reuters" in topic.summary.text and "Press TV" in topic.summary.text
+    # Reuters foregrounds the U.S. officials, Press TV the talks announced by Seoul
+    reuters = next(p for p in topic.perspectives if p.source == "Reuters").statement.text
+    press = next(p for p in topic.perspectives if p.source == "Press TV").statement.text
+    assert "U.S. officials" in reuters or "Carter" in reuters
+    assert "South Korea" in press
+
+
+def test_key_fact_roles_come_from_the_article_text(everything):
+    arts, brief = everything
+    text = "\n".join(a.text for a in arts)
+    facts = [f for t in brief.topics for f in t.key_facts]
+    carter = [f for f in facts if f.name == "Ash Carter"]
+    assert carter and carter[0].role == "U.S. Defense Secretary"
+    assert any(f.kind == "place" and f.name == "South Korea" for f in facts)
+    assert any(f.kind == "organisation" for f in facts)
+    with_role = [f for f in facts if f.role]
+    assert len(with_role) >= 5
+    for f in with_role:
+        assert f.kind == "person"
+        assert f.role in text, f
+        assert f.article_ids
+
+
+def test_timeline_is_dated_and_ordered(everything):
+    _, brief = everything
+    corona = next(t for t in brief.topics if len(t.articles) == 4)
+    dates = [s.text[:10] for s in corona.timeline]
+    assert dates == sorted(dates) and len(dates) == 4
+    seeds = next(t for t in brief.topics if "Reuters" in t.sources)
+    assert seeds.timeline == []  # the seeds carry no dates
+
+
+def test_unsupported_terms():
+    corpus = "U.S. Defense Secretary Ash Carter said 1,000 troops would go to Singapore."
+    assert unsupported_terms("Carter sends 1,000 troops to Singapore", corpus) == []
+    assert unsupported_terms("Obama sends 2,000 troops to Singapore", corpus) == ["Obama", "2,000"]
+    assert unsupported_terms("The troops go", corpus) == []
+
+
+def test_model_title_checked_against_articles(seed_articles, seed_brief):
+    sums = summaries_for(seed_articles)
+    bad = FakeGenerator({"THAAD": "Putin and Obama agree THAAD deal in Paris"})
+    brief = compose(seed_articles, sums, generator=bad)
+    extractive = seed_brief.topics[0].title
+    assert bad.calls == 2  # titles, then synthesis: one batch each
+    assert brief.topics[0].title == extractive
+
+    good = FakeGenerator({"THAAD": "THAAD deployment plans in South Korea move forward"})
+    brief = compose(seed_articles, sums, generator=good)
+    assert brief.topics[0].title == "THAAD deployment plans in South Korea move forward"
+
+
+def test_model_synthesis_must_attribute_each_outlet(seed_articles, seed_brief):
+    sums = summaries_for(seed_articles)
+    unattributed = FakeGenerator({}, {"THAAD": (
+        "Plans for the deployment of the U.S. THAAD anti-missile system in South Korea are "
+        "moving forward and an announcement can be expected soon.")})
+    fallback = seed_brief.topics[0].summary.text
+    assert compose(seed_articles, sums, generator=unattributed).topics[0].summary.text == \
+        fallback
+
+    attributed = FakeGenerator({}, {"THAAD": (
+        "Reuters reports: Plans for the deployment of the U.S. THAAD anti-missile system in "
+        "South Korea are moving forward, senior U.S. officials said. Press TV reports: South "
+        "Korea and the US are set to begin talks as early as next week on the deployment.")})
+    topic = compose(seed_articles, sums, generator=attributed).topics[0]
+    assert topic.summary.text.startswith("Reuters reports: Plans for the deployment")
+    assert len(topic.summary.article_ids) == 2
+    assert all(topic.summary.citations.values())
+
+
+def test_failing_generator_falls_back(seed_articles, seed_brief):
+    class Broken(FakeGenerator):
+        def generate(self, prompts, max_new_tokens):
+            raise RuntimeError("out of memory")
+
+    sums = summaries_for(seed_articles)
+    brief = compose(seed_articles, sums, generator=Broken({}))
+    assert brief.topics[0].title == seed_brief.topics[0].title
+    assert brief.topics[0].summary.text == seed_brief.topics[0].summary.text
+
+
+def test_unsupported_terms_are_whole_words_and_numbers():
+    corpus = "Carter met 1,000 troops in 2016."
+    assert unsupported_terms("Cart meets 1000 troops", corpus) == ["Cart"]
+    assert unsupported_terms("Carter meets 000 troops in 201", corpus) == ["000", "201"]
+    assert unsupported_terms("Troops meet Carter", corpus) == []  # first word, any case

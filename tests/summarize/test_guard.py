@@ -1,0 +1,249 @@
+"""The faithfulness guard: facts are matched leniently on form and strictly on content, the
+Reuters byline trap is caught, and repair regenerates once, then falls back to the article."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from briefing.errors import ModelError
+from briefing.ingest import read_folder
+from briefing.summarize.facts import (
+    extract_date_words,
+    extract_numbers,
+    extract_quotes,
+    norm_tokens,
+    number_supported,
+    quote_supported,
+    quote_words,
+    token_match,
+)
+from briefing.summarize.guard import Check, Guard
+from briefing.text import split_sentences
+from briefing.types import Article, text_id
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "summarize"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+CASES = json.loads((DATA / "guard_cases.json").read_text(encoding="utf-8"))
+
+
+def _article(path: Path) -> Article:
+    text = path.read_text(encoding="utf-8").strip()
+    return Article(id=text_id(text), path=path.name, text=text)
+
+
+@pytest.fixture(scope="module")
+def guard() -> Guard:
+    return Guard()
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[str, Article]:
+    articles = read_folder(SEEDS).articles
+    reuters = next(a for a in articles if "Ash Carter" in a.text)
+    presstv = next(a for a in articles if "Pyongyang" in a.text and a is not reuters)
+    return {"reuters": reuters, "presstv": presstv}
+
+
+@pytest.fixture(scope="module")
+def port() -> Article:
+    return _article(DATA / CASES["article"])
+
+
+# --- facts, no model ---------------------------------------------------------------------------
+
+
+def _supported(summary: str, source: str) -> bool:
+    src = extract_numbers(source)
+    return all(number_supported(n, src) for n in extract_numbers(summary))
+
+
+@pytest.mark.parametrize("summary,source,ok", [
+    ("five failures", "There have been 5 failures", True),
+    ("5 failures", "There have been five consecutive failures", True),
+    ("1000 troops", "1,000 troops", True),
+    ("1,000 troops", "1000 troops", True),
+    ("$2.6 million", "the $2,630,000 that Donald lavished", True),
+    ("$2.7 million", "the $2,630,000 that Donald lavished", False),
+    ("30 percent", "rose 30%", True),
+    ("thirty per cent", "rose 30%", True),
+    ("31%", "rose 30%", False),
+    ("the fifth test", "a 5th nuclear test", True),
+    ("five tests", "a fifth nuclear test", False),
+    ("twenty-five people", "25 people died", True),
+    ("7 failures", "There have been five consecutive failures", False),
+    ("a 40-year-old man", "a man aged 40", True),
+    ("3.5bn", "3.5 billion dollars", True),
+])
+def test_numbers_are_normalised(summary: str, source: str, ok: bool) -> None:
+    assert _supported(summary, source) is ok
+
+
+def test_one_and_first_are_not_checked_as_numbers() -> None:
+    assert extract_numbers("one of the first talks") == []
+
+
+def test_surface_forms_of_names_are_unified() -> None:
+    assert norm_tokens("U.S.") == norm_tokens("United States") == norm_tokens("US")
+    assert norm_tokens("Carter's plan") == ["carter", "plan"]
+    assert norm_tokens("the Défense ministry") == ["the", "defense", "ministry"]
+    assert token_match("korea", "korean", fuzzy=True) and token_match("china", "chinese", True)
+    assert not token_match("korea", "korean") and not token_match("iran", "iraq", fuzzy=True)
+
+
+def test_quotes_ignore_style_and_spacing_but_not_words() -> None:
+    source = quote_words("He said: \u201cIt\u2019s not something we need to discuss  much.\u201d")
+    (q,) = extract_quotes('Carter said "it\'s not something we need to discuss much".')
+    assert quote_supported(q, source)
+    (bad,) = extract_quotes("Carter said \u201cit\u2019s nothing we need to discuss\u201d.")
+    assert not quote_supported(bad, source)
+    (cut,) = extract_quotes('"It\'s not something ... to discuss"')
+    assert quote_supported(cut, source)
+
+
+def test_date_words_are_capitalised_names_only() -> None:
+    assert extract_date_words("On Sept. 15 and Tuesday, it may rain in May") == [
+        "september", "tuesday", "may"]
+
+
+# --- checks against an article -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def case_checks(guard: Guard, port: Article) -> dict[str, Check]:
+    """All cases in one batch, as the summariser calls the guard."""
+    sentences = [c["sentence"] for c in CASES["cases"]]
+    return dict(zip(sentences, guard.check_many(port, sentences), strict=True))
+
+
+@pytest.mark.parametrize("case", CASES["cases"], ids=lambda c: c["sentence"][:40])
+def test_guard_cases(case_checks: dict[str, Check], case: dict) -> None:
+    check = case_checks[case["sentence"]]
+    assert check.supported is case["supported"], check.problems
+    if "problem" in case:
+        assert any(case["problem"] in p for p in check.problems), check.problems
+    if "cites" in case:
+        assert set(case["cites"]) <= set(check.citations)
+
+
+def test_every_article_sentence_supports_itself(guard: Guard, seeds: dict[str, Article],
+                                               port: Article) -> None:
+    """No false alarms: a sentence copied from the article passes and cites itself."""
+    for article in [*seeds.values(), port]:
+        sentences = split_sentences(article.text)
+        for k, check in enumerate(guard.check_many(article, sentences)):
+            assert check.supported, (sentences[k], check.problems)
+            assert k in check.citations
+            assert check.score > 0.99
+
+
+@pytest.mark.parametrize("sentence", [
+    "Defense Secretary David Brunnstrom said plans to deploy THAAD in South Korea are moving "
+    "forward.",
+    "David Brunnstrom, the U.S. Defense Secretary, said an announcement on THAAD would come soon.",
+    "U.S. Defense Secretary David Brunnstrom told reporters in Singapore that THAAD plans are "
+    "moving forward.",
+])
+def test_reporter_is_never_the_defense_secretary(guard: Guard, seeds: dict[str, Article],
+                                                 sentence: str) -> None:
+    check = guard.check(seeds["reuters"], sentence)
+    assert not check.supported
+    assert any(p.startswith("name 'David Brunnstrom' as '") and "Defense Secretary" in p
+               for p in check.problems), check.problems
+
+
+def test_roles_must_belong_to_the_same_person(guard: Guard, seeds: dict[str, Article]) -> None:
+    reuters = seeds["reuters"]
+    ok = guard.check(reuters, "U.S. Defense Secretary Ash Carter said THAAD deployment plans "
+                              "in South Korea are moving forward.")
+    assert ok.supported, ok.problems
+    assert guard.check(reuters, "Defense Secretary Carter said there have been five consecutive "
+                                "failures of North Korean missile tests.").supported
+    wrong = guard.check(reuters, "Carter, the South Korean defense minister, said THAAD plans "
+                                 "are moving forward.")
+    assert "name 'Carter' as 'South Korean defense minister' not supported" in wrong.problems
+
+
+def test_unrelated_sentence_fails_on_similarity(guard: Guard, seeds: dict[str, Article]) -> None:
+    check = guard.check(seeds["presstv"], "The museum reopened after a long renovation.")
+    assert not check.supported and check.score < 0.5
+    assert any(p.startswith("similarity") for p in check.problems)
+
+
+def test_grounding_counts_names_and_numbers(guard: Guard, port: Article) -> None:
+    g = guard.grounding(port, ["Lena Ortiz said 4.5 million euros were lost in Rotterdam.",
+                               "Marta Sileo waited 4 years."])
+    assert (g.found, g.total) == (3, 5)
+    assert set(g.missing) == {"Rotterdam", "4"}
+
+
+# --- repair ------------------------------------------------------------------------------------
+
+GOOD = ("The United States and South Korea began formal discussions on deploying THAAD after "
+        "North Korea's fifth nuclear test in January.")
+BAD_PERSON = ("Pentagon spokesman John Kirby said THAAD would be deployed in South Korea "
+              "after talks in Singapore.")
+BAD_NUMBER = "Carter said there have been seven consecutive failures of North Korean missile tests."
+
+
+class FakeRegenerate:
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
+        self.calls: list[list[tuple[str, list[str]]]] = []
+
+    def __call__(self, items: list[tuple[str, list[str]]]) -> list[str]:
+        self.calls.append(items)
+        return [self.reply for _ in items]
+
+
+def test_supported_sentences_pass_untouched(guard: Guard, seeds: dict[str, Article]) -> None:
+    regen = FakeRegenerate("unused")
+    (out,) = guard.repair(seeds["reuters"], [GOOD], regenerate=regen)
+    assert regen.calls == []
+    assert (out.text, out.origin, out.issues) == (GOOD, "generated", [])
+    assert out.citations == [10]
+
+
+def test_hallucination_regenerated_when_rewrite_is_good(guard: Guard,
+                                                        seeds: dict[str, Article]) -> None:
+    rewrite = "Carter said there have been five consecutive failures of North Korean missiles."
+    regen = FakeRegenerate(rewrite)
+    out = guard.repair(seeds["reuters"], [GOOD, BAD_NUMBER, BAD_PERSON], regenerate=regen)
+    assert len(regen.calls) == 1  # one batch for all unsupported sentences
+    assert [s for s, _ in regen.calls[0]] == [BAD_NUMBER, BAD_PERSON]
+    assert "number 'seven' not in article" in regen.calls[0][0][1]
+    assert "name 'John Kirby' not in article" in regen.calls[0][1][1]
+    assert [s.origin for s in out] == ["generated", "regenerated", "regenerated"]
+    assert out[1].text == rewrite and 2 in out[1].citations
+    assert "number 'seven' not in article" in out[1].issues
+
+
+def test_hallucination_falls_back_to_article_when_rewrite_is_bad(
+        guard: Guard, seeds: dict[str, Article]) -> None:
+    article = seeds["reuters"]
+    sentences = split_sentences(article.text)
+    regen = FakeRegenerate("Defense Secretary David Brunnstrom said seven tests failed.")
+    out = guard.repair(article, [GOOD, BAD_NUMBER, BAD_PERSON], regenerate=regen)
+    assert [s.origin for s in out] == ["generated", "extractive", "extractive"]
+    for s in out[1:]:
+        (k,) = s.citations
+        assert s.text == sentences[k]
+        assert any(i.startswith("rewrite: ") for i in s.issues)
+    cited = [s.citations[0] for s in out]
+    assert len(set(cited)) == 3  # never the same article sentence twice
+    assert out[1].citations == [2]  # the sentence the bad one paraphrased
+
+
+def test_repair_without_regenerate_goes_straight_to_the_article(
+        guard: Guard, seeds: dict[str, Article]) -> None:
+    out = guard.repair(seeds["presstv"], ["Kim Jong Un said 40,000 US soldiers are in Japan."])
+    assert out[0].origin == "extractive"
+    assert out[0].text in split_sentences(seeds["presstv"].text)
+
+
+def test_rewrite_count_mismatch_is_a_model_error(guard: Guard,
+                                                 seeds: dict[str, Article]) -> None:
+    with pytest.raises(ModelError):
+        guard.repair(seeds["reuters"], [BAD_NUMBER], regenerate=lambda items: [])
