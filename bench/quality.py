@@ -2,7 +2,7 @@
 
     python bench/quality.py [--limit 100] [--models extractive,smollm2-135m,qwen-0.5b,qwen-1.5b]
 
-Reads the evaluation set in place (default /work/shared/eval/cnndm; its texts are never copied
+Reads the evaluation set in place (default ../shared/eval/cnndm beside the checkout; its texts are never copied
 into the repository). For each system it prints ROUGE-1/2/Lsum F1 (rouge-score, Porter
 stemming, rougeLsum over one sentence per line) against the articles' own highlights, and the
 grounding rate: the share of the summary's names (spaCy entities) and numbers that the faithfulness
@@ -30,7 +30,7 @@ from briefing.summarize.guard import Guard  # noqa: E402
 from briefing.text import split_sentences  # noqa: E402
 from briefing.types import Article, text_id  # noqa: E402
 
-DEFAULT_DATA = Path("/work/shared/eval/cnndm")
+DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "cnndm"
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 
 

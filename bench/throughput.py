@@ -154,7 +154,8 @@ def _run_ours(texts: list[str], max_new: int, model: str, backend: str) -> dict:
     load = time.perf_counter() - t0
     tmpl = load_prompt("summarize")
     t1 = time.perf_counter()
-    prompts = [tmpl.render(article=t, sentences="2", words="50", style="") for t in texts]
+    prompts = [tmpl.render(article=t, sentences="2", words="50",
+                            style="Write plain prose.") for t in texts]
     outs = gen.generate(prompts, max_new)
     gen_s = time.perf_counter() - t1
     return {"load_s": load, "gen_s": gen_s, "gen_tokens": sum(gen.count_tokens(o) for o in outs),

@@ -113,9 +113,13 @@ def _cache_key(settings: Settings, source: ModelSource) -> str:
 
     if source.kind == "extractive":
         return digest("extractive", settings.length)
+    from .backends.select import choose_backend
+
     digests = [load_prompt(n, settings.prompts_dir).digest for n in ("summarize", "reduce",
                                                                      "strict")]
-    return digest("generative", source.model_id, settings.backend, *digests, settings.length,
+    backend = (choose_backend(source, settings.device) if settings.backend == "auto"
+               else settings.backend)
+    return digest("generative", source.model_id, backend, *digests, settings.length,
                   settings.style)
 
 

@@ -61,6 +61,11 @@ def _same_line(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
+# A note, a caption or a page with no story left after cleaning is not worth a model call.
+MIN_WORDS = 12
+MIN_CHARS = 80
+
+
 def article_from_raw(raw: RawDocument, path: str, fmt: str) -> Article:
     """Clean a reader's output and assemble the Article with provenance for each field."""
     cleaned = clean_text(raw.text)
@@ -83,6 +88,9 @@ def article_from_raw(raw: RawDocument, path: str, fmt: str) -> Article:
             body = rest
     if not body.strip():
         raise ExtractionError("no article text after cleaning")
+    words = len(body.split())
+    if words < MIN_WORDS and len(body) < MIN_CHARS:  # characters too: CJK has no spaces
+        raise ExtractionError(f"too short to be an article ({words} words)")
     if "title" not in meta and (t := headline_from_lead(body)):
         meta["title"], prov["title"] = t, "lead sentence"
     if "language" not in meta and (lang := guess_language(body)):

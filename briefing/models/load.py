@@ -131,6 +131,45 @@ def ensure_converted(source: ModelSource) -> Path:
 BriefingErrorTypes = (ModelError, KeyboardInterrupt)
 
 
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux MemAvailable), None if unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def check_memory(needed: int, label: str, available: int | None = None) -> None:
+    """Refuse to start a load that cannot fit, with the smaller model to try instead."""
+    available = available_memory() if available is None else available
+    if available is None or needed <= available:
+        return
+    smaller = [n for n in ("qwen-0.5b", "smollm2-135m") if n != label]
+    raise ModelError(
+        f"{label} needs about {needed / 2**30:.1f} GB of memory but only "
+        f"{available / 2**30:.1f} GB is available; close other programs or try "
+        f"--model {smaller[0]} (or --model extractive, which needs no generative model)"
+    )
+
+
+def estimated_memory(source: ModelSource, device: str) -> int:
+    """Rough peak memory to load `source` with transformers on `device` (weights + margin)."""
+    directory = converted_dir(source) if source.kind == "gguf" else source.path
+    weights = 0
+    if directory is not None and directory.is_dir():
+        weights = sum(f.stat().st_size for f in directory.glob("*.safetensors"))
+        weights = weights or sum(f.stat().st_size for f in directory.glob("*.bin"))
+    if not weights and source.kind == "gguf" and source.path is not None:
+        weights = source.path.stat().st_size * 5  # quantised -> fp32 grows about 5x
+    if device.startswith("cuda"):
+        return int(weights * 0.3)  # host memory only holds a staging copy
+    return int(weights * 1.3)
+
+
 def load_hf(source: ModelSource, device: str | None = None) -> tuple[Any, Any, str]:
     """Return (model, tokenizer, device) ready for generation, in eval mode."""
     from transformers import (
@@ -139,8 +178,9 @@ def load_hf(source: ModelSource, device: str | None = None) -> tuple[Any, Any, s
         AutoTokenizer,
     )
 
-    directory = ensure_converted(source) if source.kind == "gguf" else source.path
     dev = pick_device(device)
+    check_memory(estimated_memory(source, dev), source.label)
+    directory = ensure_converted(source) if source.kind == "gguf" else source.path
     cls = AutoModelForSeq2SeqLM if source.kind == "hf-seq2seq" else AutoModelForCausalLM
     try:
         with spinner(f"Loading {source.label} on {dev}"):

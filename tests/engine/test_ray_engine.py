@@ -40,16 +40,26 @@ def local_ray():
     ray.shutdown()
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("ray-news")
-    for seed in SEEDS.iterdir():
+def _news(d: Path, seeds: bool) -> Path:
+    for seed in SEEDS.iterdir() if seeds else ():
         shutil.copy(seed, d / seed.name)
     for name, text in STORIES.items():
         (d / name).write_text(text, encoding="utf-8")
     shutil.copy(d / "rail.md", d / "zz_rail_copy.md")  # skipped as a duplicate
     (d / "empty.txt").write_bytes(b"")  # skipped: empty
     return d
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two seed articles, three short stories, a copy and an empty file."""
+    return _news(tmp_path_factory.mktemp("ray-news"), seeds=True)
+
+
+@pytest.fixture(scope="module")
+def short_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Only the short stories (and the copy and the empty file): for the generative model."""
+    return _news(tmp_path_factory.mktemp("ray-short-news"), seeds=False)
 
 
 def _settings(folder: Path, engine: str, model: str, **kw) -> Settings:
@@ -67,19 +77,20 @@ def _assert_same(got: RunResult, want: RunResult) -> None:
     assert got.briefing.to_dict() == want.briefing.to_dict()
 
 
-@pytest.mark.parametrize("model", ["extractive", "smollm2-135m"])
-def test_ray_brief_equals_local_brief(local_ray, folder: Path, model: str,
-                                      isolated_cache: Path, monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.parametrize(("model", "articles"), [("extractive", 5), ("smollm2-135m", 3)])
+def test_ray_brief_equals_local_brief(local_ray, folder: Path, short_folder: Path, model: str,
+                                      articles: int, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv(ray_engine.WORKERS_ENV, "2")
+    folder = folder if articles == 5 else short_folder
     want = run(_settings(folder, "local", model, use_cache=False))
     got = run(_settings(folder, "ray", model))
-    assert len(got.summaries) == 5 and got.cache_hits == 0
+    assert len(got.summaries) == articles and got.cache_hits == 0
     _assert_same(got, want)
     assert {s.reason for s in got.skipped} == {"empty file", "duplicate of "
                                                f"{folder / 'rail.md'} (identical file)"}
     # the workers returned the summaries; the driver wrote them to its cache
     again = run(_settings(folder, "ray", model))
-    assert again.cache_hits == 5
+    assert again.cache_hits == articles
     _assert_same(again, want)
 
 

@@ -97,7 +97,8 @@ def test_size_limit(tmp_path: Path):
     big = tmp_path / "big.txt"
     big.write_text("Officials said the talks would go on. " * 3000, encoding="utf-8")
     small = tmp_path / "small.txt"
-    small.write_text("Talks end\n\nThe talks ended on Friday, officials said.", encoding="utf-8")
+    small.write_text("Talks end\n\nThe talks between the two unions ended on Friday without "
+                     "a deal, officials in the capital said.", encoding="utf-8")
     result = read_folder(tmp_path, max_bytes=50 * 1024)
     assert [Path(a.path).name for a in result.articles] == ["small.txt"]
     [skip] = result.skipped
@@ -127,7 +128,8 @@ def test_reader_crash_becomes_extraction_error(tmp_path: Path, monkeypatch):
     p.write_text("Some text.", encoding="utf-8")
     with pytest.raises(ExtractionError, match="ValueError: parser bug"):
         read_file(p)
-    (tmp_path / "b.md").write_text("Other story\n\nIt rained on Monday, forecasters said.",
+    (tmp_path / "b.md").write_text("Other story\n\nIt rained heavily across the northern "
+                                   "valleys on Monday, forecasters at the weather service said.",
                                    encoding="utf-8")
     result = read_folder(tmp_path)
     assert [Path(a.path).name for a in result.articles] == ["b.md"]

@@ -69,3 +69,20 @@ def test_resolve_hf_directory_kinds(tmp_path):
     assert resolve(str(tmp_path)).kind == "hf-seq2seq"
     (tmp_path / "config.json").write_text('{"model_type": "qwen2"}')
     assert resolve(str(tmp_path)).kind == "hf-causal"
+
+
+def test_too_little_memory_names_the_smaller_model():
+    from briefing.models.load import check_memory
+
+    with pytest.raises(ModelError, match="--model qwen-0.5b"):
+        check_memory(8 * 2**30, "qwen-1.5b", available=2 * 2**30)
+    check_memory(2**30, "qwen-1.5b", available=2 * 2**30)  # fits: no error
+
+
+def test_memory_estimate_grows_from_gguf_size(tmp_path):
+    from briefing.models.load import ModelSource, estimated_memory
+
+    g = tmp_path / "m.gguf"
+    g.write_bytes(b"x" * 1000)
+    src = ModelSource(str(g), "gguf", g, "unconverted-test-model")
+    assert estimated_memory(src, "cpu") >= 5000

@@ -137,8 +137,8 @@ def test_odd_file_names(folder, tmp_path):
                           "long debate. The deal sets quotas for the next five years.",
         "ünïcödé 新闻.txt": "Flooding closed three bridges in Porto Alegre on Sunday as the river "
                           "rose. Rescue teams evacuated hundreds of families overnight.",
-        "new\nline.txt": "The central bank of Chile held its key rate at five percent on Wednesday. "
-                         "Economists had expected a cut after inflation slowed in October.",
+        "new\nline.txt": "The central bank of Chile held its key rate at five percent on "
+                         "Wednesday. Economists expected a cut as inflation slowed.",
     }
     for name, body in bodies.items():
         (folder / name).write_text(body)
