@@ -54,10 +54,10 @@ def _run_naive(texts: list[str], max_new: int, model: str) -> dict:
     import torch
     from transformers import pipeline
 
-    from briefing.backends.cpu import physical_cores
+    from briefing.backends.cpu import cpu_threads
     from briefing.models.load import ensure_converted, resolve
 
-    torch.set_num_threads(physical_cores())
+    torch.set_num_threads(cpu_threads())
     t0 = time.perf_counter()
     hf_dir = ensure_converted(resolve(model))
     pipe = pipeline("text-generation", model=str(hf_dir), dtype=torch.float32, device="cpu")
@@ -81,7 +81,7 @@ def _run_llama_plain(texts: list[str], max_new: int, model: str) -> dict:
     import llama_cpp.llama_cpp as low
     from llama_cpp import Llama
 
-    from briefing.backends.cpu import physical_cores
+    from briefing.backends.cpu import cpu_threads
     from briefing.backends.llama_cpp_backend import _amx_advertised
     from briefing.models.load import resolve
 
@@ -96,7 +96,7 @@ def _run_llama_plain(texts: list[str], max_new: int, model: str) -> dict:
         low.llama_model_default_params = no_extra_bufts
 
     t0 = time.perf_counter()
-    n = physical_cores()
+    n = cpu_threads()
     llm = Llama(model_path=str(resolve(model).path), n_ctx=4096, n_threads=n, n_threads_batch=n,
                 verbose=False)
     load = time.perf_counter() - t0
@@ -117,7 +117,7 @@ def _run_ct2_plain(texts: list[str], max_new: int, model: str) -> dict:
     import ctranslate2
     from transformers import AutoTokenizer
 
-    from briefing.backends.cpu import physical_cores
+    from briefing.backends.cpu import cpu_threads
     from briefing.backends.ctranslate2_backend import _generation_eos, ensure_ct2
     from briefing.models.load import ensure_converted, resolve
 
@@ -127,7 +127,7 @@ def _run_ct2_plain(texts: list[str], max_new: int, model: str) -> dict:
     ct2_dir = ensure_ct2(source, hf_dir)
     tok = AutoTokenizer.from_pretrained(str(hf_dir))
     gen = ctranslate2.Generator(str(ct2_dir), device="cpu", compute_type="int8",
-                                intra_threads=physical_cores())
+                                intra_threads=cpu_threads())
     load = time.perf_counter() - t0
     t1 = time.perf_counter()
     batch = []
@@ -204,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-new-tokens", type=int, default=150)
     ap.add_argument("--model", default="qwen-0.5b")
     ap.add_argument("--lee", type=Path, default=None, help="lee_background.cor or a gensim wheel")
+    ap.add_argument("--threads", type=int, default=0,
+                    help="CPU threads for every engine (default: the physical cores)")
     ap.add_argument("--json", type=Path, default=None, help="write all results and outputs here")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
@@ -215,11 +217,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench.corpus import load_articles
 
+    if args.threads:
+        os.environ["BRIEFING_THREADS"] = str(args.threads)  # read by every worker
+
     articles = load_articles(args.limit, args.lee)
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     print(f"{len(articles)} articles ({len(articles[:args.naive_limit])} for engine a), "
-          f"max {args.max_new_tokens} new tokens, load before: {os.getloadavg()[0]:.2f}",
-          flush=True)
+          f"max {args.max_new_tokens} new tokens, threads "
+          f"{os.environ.get('BRIEFING_THREADS', 'physical cores')}, "
+          f"load before: {os.getloadavg()[0]:.2f}", flush=True)
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as d:
         for e in engines:

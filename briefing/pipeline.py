@@ -95,7 +95,7 @@ class _LazySummarizer:
     def __init__(self, settings: Settings, handle: ModelHandle) -> None:
         self._settings, self._handle, self._real = settings, handle, None
         self.name = handle.source.model_id
-        self.cache_key = _cache_key(settings, handle.source)
+        self.cache_key = summary_cache_key(settings, handle.source)
 
     def summarize(self, articles: list[Article]) -> list[Summary]:
         if self._real is None:
@@ -106,7 +106,7 @@ class _LazySummarizer:
         return self._real.summarize(articles)
 
 
-def _cache_key(settings: Settings, source: ModelSource) -> str:
+def summary_cache_key(settings: Settings, source: ModelSource) -> str:
     """The summariser's cache key, computable without loading the model."""
     from .prompts import load_prompt
     from .summarize.cache import digest

@@ -6,6 +6,12 @@ import os
 from functools import cache
 
 
+def cpu_threads() -> int:
+    """Threads a CPU backend uses: `$BRIEFING_THREADS` if set, else the physical cores."""
+    env = os.environ.get("BRIEFING_THREADS", "")
+    return int(env) if env.isdigit() and int(env) > 0 else physical_cores()
+
+
 @cache
 def physical_cores() -> int:
     """Physical cores this process may run on (hyper-threads share one core's math units).

@@ -19,7 +19,7 @@ from ..models.load import ModelSource, ensure_converted
 from ..models.paths import cache_dir
 from ..progress import log, spinner
 from .base import Prompt
-from .cpu import physical_cores
+from .cpu import cpu_threads
 
 INSTALL_HINT = "pip install ctranslate2==4.8.5"
 MIN_SHARED_PREFIX = 8
@@ -81,7 +81,7 @@ class CTranslate2Generator:
             self.tokenizer = AutoTokenizer.from_pretrained(str(hf_dir))
             self.model = ct2.Generator(
                 str(model_dir), device=dev, compute_type="int8" if dev == "cpu" else "int8_float16",
-                inter_threads=1, intra_threads=n_threads or physical_cores(),
+                inter_threads=1, intra_threads=n_threads or cpu_threads(),
             )
         self.source = source
         self.name = f"ctranslate2:{source.label}"

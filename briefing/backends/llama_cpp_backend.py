@@ -25,7 +25,7 @@ from ..errors import ModelError
 from ..models.load import ModelSource
 from ..progress import spinner
 from .base import Prompt
-from .cpu import physical_cores
+from .cpu import cpu_threads
 
 INSTALL_HINT = "pip install llama-cpp-python==0.3.36"
 MIN_SHARED_PREFIX = 8  # tokens; below this, copying the prefix is not worth a separate step
@@ -87,7 +87,7 @@ class LlamaCppGenerator:
         self.name = f"llama-cpp:{source.label}"
         self.parallel = max(1, parallel)
         self.n_batch = n_batch
-        self.n_threads = n_threads or physical_cores()
+        self.n_threads = n_threads or cpu_threads()
         self.flash_attn = flash_attn
         lc.llama_backend_init()
         mparams = lc.llama_model_default_params()

@@ -220,9 +220,9 @@ def summarise(settings: Settings, articles: list[Article], source: ModelSource, 
               worker_cls: type = SummarizeWorker,
               ) -> tuple[dict[str, Summary], list[Skipped], int]:
     """Summaries for `articles` from an actor pool; hits in the driver's cache never leave it."""
-    from ..pipeline import _cache_key
+    from ..pipeline import summary_cache_key
 
-    key = _cache_key(settings, source)
+    key = summary_cache_key(settings, source)
     cache = SummaryCache(enabled=settings.use_cache)
     done: dict[str, Summary] = {}
     todo: list[Article] = []

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExtractionError, InputError
-from ..ingest import IngestResult, _load, iter_files, parse_bytes
+from ..ingest import IngestResult, iter_files, load_bytes, parse_bytes
 from ..types import Article, Skipped, Summary, SummarySentence, _build
 
 # FileRecord kinds
@@ -80,7 +80,7 @@ def list_inputs(inputs: list[Path], recursive: bool) -> list[FileTask]:
 def read_record(task: FileTask, max_bytes: int, *, on_driver: bool = False) -> FileRecord:
     """Read and parse one file: the per-file half of `read_folder`, never raising.
 
-    `read_file` is `parse_bytes(_load(path))`; the two steps are called separately here because
+    `read_file` is `parse_bytes(load_bytes(path))`; the two steps are called separately here because
     the duplicate check needs the digest of the bytes even when parsing fails.
     """
     p = Path(task.path)
@@ -90,7 +90,7 @@ def read_record(task: FileTask, max_bytes: int, *, on_driver: bool = False) -> F
     if p.is_dir():
         return FileRecord(**base, kind=SUBFOLDER, reason="subfolder not read (recursion is off)")
     try:
-        data = _load(p, max_bytes)
+        data = load_bytes(p, max_bytes)
     except ExtractionError as e:
         return FileRecord(**base, kind=UNREAD, reason=str(e))
     digest = hashlib.sha256(data).hexdigest()

@@ -148,7 +148,7 @@ def human_size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _load(path: Path, max_bytes: int) -> bytes:
+def load_bytes(path: Path, max_bytes: int) -> bytes:
     suffix = path.suffix.lower()
     if suffix not in READERS:
         parse_bytes(b"", suffix, str(path))  # raises the 'unsupported' error
@@ -170,7 +170,7 @@ def read_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
               display: str | None = None) -> Article:
     """Read one file into an Article; raise ExtractionError with a reason otherwise."""
     path = Path(path)
-    article = parse_bytes(_load(path, max_bytes), path.suffix, display or str(path))
+    article = parse_bytes(load_bytes(path, max_bytes), path.suffix, display or str(path))
     with contextlib.suppress(OSError):
         article.mtime = path.stat().st_mtime
     return article
@@ -215,7 +215,7 @@ def read_folder(folder: str | Path, *, recursive: bool = True,
             skipped.append(Skipped(shown, "subfolder not read (recursion is off)"))
             continue
         try:
-            data = _load(p, max_bytes)
+            data = load_bytes(p, max_bytes)
             digest = hashlib.sha256(data).hexdigest()
             if digest in seen_bytes:
                 first = seen_bytes[digest]

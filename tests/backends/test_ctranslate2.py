@@ -21,8 +21,13 @@ ARTICLES = [
 
 
 @pytest.fixture(scope="module")
-def gen() -> CTranslate2Generator:
-    return CTranslate2Generator(resolve("smollm2-135m"), max_batch=4)
+def gen(session_cache) -> CTranslate2Generator:
+    # Module scope runs before the per-test cache isolation: point it at the session cache here.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BRIEFING_CACHE_DIR", str(session_cache))
+        g = CTranslate2Generator(resolve("smollm2-135m"), max_batch=4)
+    assert g.model_dir.is_relative_to(session_cache)
+    return g
 
 
 def test_converted_once_into_the_cache(gen: CTranslate2Generator) -> None:

@@ -97,10 +97,13 @@ def test_ray_brief_equals_local_brief(local_ray, folder: Path, short_folder: Pat
 class _DiesOnce(ray_engine.SummarizeWorker):
     """Kills its own process on the first batch it ever sees (a marker file remembers)."""
 
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.marker = Path(kw["cache_dir"]) / "died-once"  # the driver's (test) cache dir
+
     def __call__(self, batch):
-        marker = Path(os.environ["BRIEFING_CACHE_DIR"]) / "died-once"
-        if not marker.exists():
-            marker.write_text("x")
+        if not self.marker.exists():
+            self.marker.write_text("x")
             os._exit(1)
         return super().__call__(batch)
 
@@ -150,7 +153,7 @@ def test_one_bad_article_costs_only_itself(local_ray, folder: Path):
 def test_workers_never_write_the_cache_the_driver_does(local_ray, folder: Path,
                                                       isolated_cache: Path):
     from briefing.models.load import resolve
-    from briefing.pipeline import _cache_key
+    from briefing.pipeline import summary_cache_key
 
     worker_cache = ray_engine._ReadOnlyCache(isolated_cache / "summaries")
     art = Article(id="x", path="x.txt", text="Some text.")
@@ -158,5 +161,5 @@ def test_workers_never_write_the_cache_the_driver_does(local_ray, folder: Path,
     assert worker_cache.get(art, "k") is None
     settings = _settings(folder, "ray", "extractive")
     result = run(settings)
-    key = _cache_key(settings, resolve("extractive"))
+    key = summary_cache_key(settings, resolve("extractive"))
     assert all(SummaryCache().get(a, key) is not None for a in result.articles)
