@@ -2,7 +2,8 @@
 
     python bench/quality.py [--limit 100] [--models extractive,smollm2-135m,qwen-0.5b,qwen-1.5b]
 
-Reads the evaluation set in place (default ../shared/eval/cnndm beside the checkout; its texts are never copied
+Reads the evaluation set in place (default ../shared/eval/cnndm beside the checkout; its texts
+are never copied
 into the repository). For each system it prints ROUGE-1/2/Lsum F1 (rouge-score, Porter
 stemming, rougeLsum over one sentence per line) against the articles' own highlights, and the
 grounding rate: the share of the summary's names (spaCy entities) and numbers that the faithfulness

@@ -143,8 +143,9 @@ def run(settings: Settings) -> RunResult:
         raise BriefingError(f"unknown engine {settings.engine!r} (choose local or ray)")
     kept = [a for a in ingested.articles if a.id in summaries]
     skipped = ingested.skipped + failed
-    briefing = compose(kept, summaries, generator=handle.cached_generator(),
-                       focus=settings.focus, title=settings.title, date=settings.date,
-                       model_label=handle.source.label,
-                       skipped=skipped, prompts_dir=settings.prompts_dir)
+    with stage("Composing"):
+        briefing = compose(kept, summaries, generator=handle.cached_generator(),
+                           focus=settings.focus, title=settings.title, date=settings.date,
+                           model_label=handle.source.label,
+                           skipped=skipped, prompts_dir=settings.prompts_dir)
     return RunResult(briefing, kept, summaries, skipped, hits)
