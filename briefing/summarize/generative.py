@@ -12,6 +12,7 @@ from ..types import Article, Summary
 from .base import SummaryOptions
 from .cache import digest
 from .chunking import chunk_text
+from .extractive import ExtractiveSummarizer
 from .guard import Guard
 from .postprocess import clean_output
 
@@ -39,6 +40,7 @@ class GenerativeSummarizer:
         self.reduce_prompt = load_prompt("reduce", prompts_dir)
         self.strict_prompt = load_prompt("strict", prompts_dir)
         self.guard = guard or Guard()
+        self._extractive = ExtractiveSummarizer(sentences=self.options.sentences)
         self.name = model_id
         overhead = generator.count_tokens(self.prompt.system + self.prompt.user) + 64
         room = generator.context_length - overhead - self.options.max_new_tokens
@@ -72,6 +74,10 @@ class GenerativeSummarizer:
             sentences = clean_output(raw, self.options.sentences)
             grounded = self.guard.repair(job.article, sentences,
                                          regenerate=self._regenerator(job.article))
+            if not grounded:
+                # nothing usable came back (empty, all repeats, all unsupported): the article
+                # still gets a faithful summary, made of its own sentences
+                grounded = self._extractive.summarize([job.article])[0].sentences
             summaries.append(Summary(job.article.id, grounded, self.name, chunks=len(job.chunks)))
         return summaries
 
