@@ -106,7 +106,7 @@ def key_facts(articles: list[Article], features: list[ArticleFeatures]) -> list[
                     if ent.label in PLACE_LABELS else "date" if ent.label == "DATE" else None)
             if kind is None or (kind == "date" and not _MONTH.search(name)):
                 continue
-            key = (kind, name.lower().removeprefix("the "))
+            key = (kind, name.lower().replace(".", "").removeprefix("the "))
             fact = others.setdefault(key, KeyFact(kind, name))
             if art.id not in fact.article_ids:
                 fact.article_ids.append(art.id)

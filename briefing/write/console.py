@@ -20,6 +20,7 @@ from rich.text import Text
 from briefing.types import BriefArticle, Briefing, Statement, Topic
 from briefing.write.citations import Citations, label
 from briefing.write.outline import (
+    angle,
     cover_lines,
     key_fact_groups,
     topic_articles,
@@ -156,7 +157,7 @@ class BriefingView:
             for p in topic.perspectives:
                 refs = self.cite.numbers([*p.article_ids, *p.statement.article_ids])
                 line = Text(f"{one_line(p.source) or 'Unattributed'}: ", style=SOURCE)
-                line.append_text(_statement(p.statement, refs))
+                line.append_text(_statement(angle(p), refs))
                 parts.append(line)
             parts.append(Text())
         groups = key_fact_groups(topic.key_facts)

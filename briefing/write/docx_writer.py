@@ -26,6 +26,7 @@ from briefing.types import BriefArticle, Briefing, Statement, Topic
 from briefing.write import docx_style as house
 from briefing.write.citations import Citations, label
 from briefing.write.outline import (
+    angle,
     cover_lines,
     key_fact_groups,
     topic_articles,
@@ -191,7 +192,7 @@ class _Writer:
             for p in topic.perspectives:
                 refs = self.cite.numbers([*p.article_ids, *p.statement.article_ids])
                 source = one_line(p.source) or "Unattributed"
-                self.para(one_line(p.statement.text), refs=refs, lead=f"{source}: ")
+                self.para(one_line(angle(p).text), refs=refs, lead=f"{source}: ")
         groups = key_fact_groups(topic.key_facts)
         if groups or topic.timeline:
             self.heading("Key facts", 2)

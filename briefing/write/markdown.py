@@ -7,6 +7,7 @@ import re
 from briefing.types import BriefArticle, Briefing, Statement, Topic
 from briefing.write.citations import Citations
 from briefing.write.outline import (
+    angle,
     cover_lines,
     key_fact_groups,
     topic_articles,
@@ -97,7 +98,7 @@ def _topic(briefing: Briefing, topic: Topic, cite: Citations, statement) -> list
         for p in topic.perspectives:
             refs = cite.numbers([*p.article_ids, *p.statement.article_ids])
             source = md_text(p.source) or "Unattributed"
-            out.append(f"- **{source}:** {md_text(p.statement.text)}{footnotes(refs)}")
+            out.append(f"- **{source}:** {md_text(angle(p).text)}{footnotes(refs)}")
         out.append("")
     groups = key_fact_groups(topic.key_facts)
     if groups or topic.timeline:

@@ -6,7 +6,9 @@ grouping of key facts live here so the three views cannot drift apart.
 
 from __future__ import annotations
 
-from briefing.types import BriefArticle, Briefing, KeyFact, Topic
+from dataclasses import replace
+
+from briefing.types import BriefArticle, Briefing, KeyFact, Perspective, Statement, Topic
 from briefing.write.text import one_line, plural
 
 _KIND_LABELS = {
@@ -74,3 +76,12 @@ def key_fact_groups(facts: list[KeyFact]) -> list[tuple[str, list[str]]]:
     order = ["People", "Organisations", "Places", "Dates"]
     return sorted(groups.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 9,
                                                   kv[0]))
+
+
+def angle(p: Perspective) -> Statement:
+    """A perspective's statement without its leading "<outlet> reports:", which the writers
+    already show as the line's label."""
+    prefix = f"{p.source} reports: "
+    if p.source and p.statement.text.startswith(prefix):
+        return replace(p.statement, text=p.statement.text[len(prefix):])
+    return p.statement

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import PRESSTV_TITLE, REUTERS_TITLE, TOPIC_TITLE
 
 from briefing.errors import OutputError
 from briefing.write import write_briefing
 from briefing.write.docx_writer import build_document
+
+from .conftest import PRESSTV_TITLE, REUTERS_TITLE, TOPIC_TITLE
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from conftest import PRESSTV_TITLE, REUTERS_TITLE, TOPIC_TITLE
-
 from briefing.types import Briefing, Statement
 from briefing.write.markdown import md_text, to_markdown
+
+from .conftest import PRESSTV_TITLE, REUTERS_TITLE, TOPIC_TITLE
 
 
 def test_structure(briefing):
