@@ -65,8 +65,11 @@ class ModelHandle:
         if self._generator is None:
             from .backends.select import make_generator
 
-            self._generator = make_generator(self.source, backend=self.settings.backend,
-                                             device=self.settings.device)
+            gen = make_generator(self.source, backend=self.settings.backend,
+                                 device=self.settings.device)
+            gen.time_budget = float(self.settings.article_timeout) or None
+            gen.memory_budget = self.settings.batch_memory or _default_batch_memory()
+            self._generator = gen
         return self._generator
 
     def cached_generator(self) -> CachedGenerator | None:
@@ -74,6 +77,13 @@ class ModelHandle:
             return None
         return CachedGenerator(self.generator, f"{self.source.model_id}:{self.settings.backend}",
                                enabled=self.settings.use_cache)
+
+
+def _default_batch_memory() -> int | None:
+    from .models.load import available_memory
+
+    free = available_memory()
+    return free // 4 if free else None
 
 
 def summarise(settings: Settings, articles: list[Article], handle: ModelHandle

@@ -41,6 +41,8 @@ class Settings:
     use_cache: bool = True
     quiet: bool = False
     batch_size: int = 8
+    article_timeout: int = 300  # seconds of generation per article before its output is cut
+    batch_memory: int | None = None  # bytes a generation batch may use (default: a quarter free)
     engine: str = "local"  # local | ray
     ray_address: str | None = None
     since: str | None = None  # last | yesterday | today | an ISO date or date-time

@@ -24,6 +24,9 @@ class Generator(Protocol):
 
     name: str
     context_length: int
+    # Optional limits a backend honours when set (pipeline.ModelHandle sets them):
+    #   time_budget: float | None    seconds of generation per prompt; past it the output is cut
+    #   memory_budget: int | None    bytes one batch's activations and KV cache may take
 
     def generate(self, prompts: Sequence[Prompt], max_new_tokens: int) -> list[str]:
         """Return one completion per prompt, in the order given."""

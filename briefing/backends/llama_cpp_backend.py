@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class _Slot:
     pos: int  # position of the next token fed
     pending: list[int]  # tokens still to feed (the prompt's own part, then one token at a time)
     out: list[int] = field(default_factory=list)
+    deadline: float = float("inf")  # monotonic time past which the output is cut
 
 
 class LlamaCppGenerator:
@@ -86,6 +88,8 @@ class LlamaCppGenerator:
         self.source = source
         self.name = f"llama-cpp:{source.label}"
         self.parallel = max(1, parallel)
+        self.time_budget: float | None = None
+        self.memory_budget: int | None = None  # the KV cache is sized by n_ctx, not by this
         self.n_batch = n_batch
         self.n_threads = n_threads or cpu_threads()
         self.flash_attn = flash_attn
@@ -272,7 +276,10 @@ class LlamaCppGenerator:
                 seq = free_seqs.pop()
                 if prefix:
                     lc.llama_memory_seq_cp(self._mem, 0, seq, -1, -1)
-                active.append(_Slot(i, seq, len(prefix), encoded[i][len(prefix):]))
+                slot = _Slot(i, seq, len(prefix), encoded[i][len(prefix):])
+                if self.time_budget:
+                    slot.deadline = time.monotonic() + self.time_budget
+                active.append(slot)
             finished = self._step(active, max_new)
             for slot in finished:
                 active.remove(slot)
@@ -333,7 +340,7 @@ class LlamaCppGenerator:
                 finished.append(slot)
                 continue
             slot.out.append(tok)
-            if len(slot.out) >= max_new:
+            if len(slot.out) >= max_new or time.monotonic() > slot.deadline:
                 finished.append(slot)
             else:
                 slot.pending = [tok]

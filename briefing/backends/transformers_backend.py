@@ -34,11 +34,32 @@ class TransformersGenerator:
         self.context_length = min(self.context_length, 32768)
         self.batch_tokens = batch_tokens
         self.max_batch = max_batch
+        self.time_budget: float | None = None
+        self.memory_budget: int | None = None
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self.tokenizer.padding_side = "left"
         if self.device == "cpu":
             torch.set_num_threads(max(1, torch.get_num_threads()))
+
+    def bytes_per_token(self) -> int:
+        """Memory one token of a batch costs: its KV cache plus a layer's activations."""
+        cfg = self.model.config
+        cfg = getattr(cfg, "text_config", cfg)
+        hidden = int(getattr(cfg, "hidden_size", 1024))
+        layers = int(getattr(cfg, "num_hidden_layers", 24))
+        heads = int(getattr(cfg, "num_attention_heads", 16))
+        kv_heads = int(getattr(cfg, "num_key_value_heads", heads) or heads)
+        elt = next(self.model.parameters()).element_size()
+        kv = 2 * layers * kv_heads * (hidden // max(1, heads)) * elt
+        return kv + 16 * hidden * elt
+
+    def _token_budget(self) -> int:
+        """Tokens one batch may hold: the fixed budget, capped by the memory budget."""
+        budget = self.batch_tokens
+        if self.memory_budget:
+            budget = min(budget, max(256, self.memory_budget // self.bytes_per_token()))
+        return budget
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
@@ -63,12 +84,13 @@ class TransformersGenerator:
         import torch
 
         encoded = [self._encode(p) for p in prompts]
+        budget = self._token_budget()
         order = sorted(range(len(encoded)), key=lambda i: -len(encoded[i]))
         out: list[str] = [""] * len(encoded)
         i = 0
         while i < len(order):
             longest = len(encoded[order[i]]) + max_new_tokens
-            size = max(1, min(self.max_batch, self.batch_tokens // max(1, longest)))
+            size = max(1, min(self.max_batch, budget // max(1, longest)))
             batch = order[i : i + size]
             i += size
             texts = self._generate_batch([encoded[j] for j in batch], max_new_tokens, torch)
@@ -89,6 +111,7 @@ class TransformersGenerator:
                 input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device),
                 max_new_tokens=max_new_tokens, do_sample=False, num_beams=1,
                 pad_token_id=pad,
+                max_time=self.time_budget * len(ids) if self.time_budget else None,
             )
         new = gen if self.seq2seq else gen[:, width:]
         return [t.strip() for t in self.tokenizer.batch_decode(new, skip_special_tokens=True)]
