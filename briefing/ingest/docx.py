@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
@@ -10,6 +11,9 @@ from .raw import RawDocument
 
 # python-docx's own template fills these in; they say nothing about the article
 _TEMPLATE_AUTHORS = {"python-docx", "", "author", "user", "administrator"}
+
+
+_PYTHON_DOCX_STAMP = dt.datetime(2013, 12, 23, 23, 15)
 
 
 def docx_reader(data: bytes, suffix: str) -> RawDocument:
@@ -36,6 +40,8 @@ def docx_reader(data: bytes, suffix: str) -> RawDocument:
         meta["title"], prov["title"] = lines[0], "docx title/heading style"
     if author and author.strip().lower() not in _TEMPLATE_AUTHORS:
         meta["author"], prov["author"] = author.strip(), "docx core properties (author)"
-    if created is not None:
+    # python-docx's own template carries this creation stamp: files it made without setting one
+    # have it, and it says nothing about the article
+    if created is not None and created.replace(tzinfo=None) != _PYTHON_DOCX_STAMP:
         meta["date"], prov["date"] = created.date().isoformat(), "docx core properties (created)"
     return RawDocument("\n".join(lines), meta=meta, has_title="title" in meta, provenance=prov)

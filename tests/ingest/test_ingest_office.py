@@ -105,3 +105,19 @@ def test_encrypted_pdf_is_skipped_with_reason():
 def test_damaged_pdf_is_an_extraction_error(data):
     with pytest.raises(ExtractionError):
         parse_bytes(data, ".pdf", "bad.pdf")
+
+
+def test_python_docx_default_creation_stamp_is_not_a_date(tmp_path):
+    import io
+
+    from docx import Document
+
+    doc = Document()  # carries python-docx's template stamp, 2013-12-23
+    doc.core_properties.title = "Harbour reopens after storm"
+    doc.add_paragraph("The harbour of Porto Novo reopened on Monday after a storm closed it for "
+                      "three days, port officials said. Ferries resumed their timetable.")
+    buf = io.BytesIO()
+    doc.save(buf)
+    article = parse_bytes(buf.getvalue(), ".docx", "h.docx")
+    assert article.title == "Harbour reopens after storm"
+    assert article.date is None
