@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExtractionError, InputError
-from ..ingest import IngestResult, iter_files, load_bytes, parse_bytes
+from ..errors import ExtractionError
+from ..ingest import IngestResult, list_paths, load_bytes, parse_bytes
 from ..types import Article, Skipped, Summary, SummarySentence, _build
 
 # FileRecord kinds
@@ -62,17 +62,7 @@ def list_inputs(inputs: list[Path], recursive: bool) -> list[FileTask]:
     """Every path to read, in the order the local engine reads them (same InputErrors)."""
     tasks: list[FileTask] = []
     for folder_index, folder in enumerate(inputs):
-        root = Path(folder)
-        if not root.exists():
-            raise InputError(f"input folder {str(folder)!r} does not exist")
-        paths = [root] if root.is_file() else None
-        if paths is None:
-            if not root.is_dir():
-                raise InputError(f"{str(folder)!r} is neither a folder nor a file")
-            try:
-                paths = iter_files(root, recursive)
-            except OSError as e:
-                raise InputError(f"cannot list {str(folder)!r}: {e.strerror or e}") from None
+        paths = list_paths(folder, recursive)
         tasks.extend(FileTask(len(tasks), folder_index, str(p)) for p in paths)
     return tasks
 

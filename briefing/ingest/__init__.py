@@ -187,6 +187,22 @@ def iter_files(folder: Path, recursive: bool = True) -> list[Path]:
     return sorted(out)
 
 
+def list_paths(folder: str | Path, recursive: bool = True) -> list[Path]:
+    """The files an input names: itself if it is a file, else those under it (InputError if
+    it does not exist or cannot be listed)."""
+    root = Path(folder)
+    if not root.exists():
+        raise InputError(f"input folder {str(folder)!r} does not exist")
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise InputError(f"{str(folder)!r} is neither a folder nor a file")
+    try:
+        return iter_files(root, recursive)
+    except OSError as e:
+        raise InputError(f"cannot list {str(folder)!r}: {e.strerror or e}") from None
+
+
 def read_folder(folder: str | Path, *, recursive: bool = True,
                 max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:
     """Read every article under `folder`. Bad files are skipped with a reason, never fatal.
@@ -194,17 +210,7 @@ def read_folder(folder: str | Path, *, recursive: bool = True,
     Byte-identical files and files whose cleaned text is identical are read once; the later
     ones are skipped as "duplicate of <first>".
     """
-    root = Path(folder)
-    if not root.exists():
-        raise InputError(f"input folder {str(folder)!r} does not exist")
-    paths = [root] if root.is_file() else None
-    if paths is None:
-        if not root.is_dir():
-            raise InputError(f"{str(folder)!r} is neither a folder nor a file")
-        try:
-            paths = iter_files(root, recursive)
-        except OSError as e:
-            raise InputError(f"cannot list {str(folder)!r}: {e.strerror or e}") from None
+    paths = list_paths(folder, recursive)
     articles: list[Article] = []
     skipped: list[Skipped] = []
     seen_text: dict[str, str] = {}
