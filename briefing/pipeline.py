@@ -75,7 +75,8 @@ class ModelHandle:
     def cached_generator(self) -> CachedGenerator | None:
         if not self.generative:
             return None
-        return CachedGenerator(self.generator, f"{self.source.model_id}:{self.settings.backend}",
+        backend = resolved_backend(self.settings, self.source)
+        return CachedGenerator(self.generator, f"{self.source.model_id}:{backend}",
                                enabled=self.settings.use_cache)
 
 
@@ -123,14 +124,20 @@ def summary_cache_key(settings: Settings, source: ModelSource) -> str:
 
     if source.kind == "extractive":
         return digest("extractive", settings.length)
-    from .backends.select import choose_backend
-
     digests = [load_prompt(n, settings.prompts_dir).digest for n in ("summarize", "reduce",
                                                                      "strict")]
-    backend = (choose_backend(source, settings.device) if settings.backend == "auto"
-               else settings.backend)
-    return digest("generative", source.model_id, backend, *digests, settings.length,
-                  settings.style)
+    return digest("generative", source.model_id, resolved_backend(settings, source), *digests,
+                  settings.length, settings.style)
+
+
+def resolved_backend(settings: Settings, source: ModelSource) -> str:
+    """The engine `--backend` means here (what `auto` picks), without loading anything:
+    part of cache keys, since engines may differ in their greedy output."""
+    from .backends.select import choose_backend
+
+    if settings.backend == "auto":
+        return choose_backend(source, settings.device)
+    return settings.backend
 
 
 def run(settings: Settings) -> RunResult:
