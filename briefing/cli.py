@@ -437,11 +437,19 @@ def models_prepare(
 
 
 def main() -> None:
+    """Entry point. A bug of ours still ends in one line (the traceback with BRIEFING_DEBUG=1)."""
     try:
-        app()
+        app()  # click's standalone mode handles usage errors, --help and exit codes
     except KeyboardInterrupt:
         Console(stderr=True).print("error: interrupted", markup=False)
         sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - never a traceback for the user
+        if os.environ.get("BRIEFING_DEBUG"):
+            raise
+        Console(stderr=True, highlight=False).print(
+            f"error: internal error ({type(e).__name__}: {e}); rerun with BRIEFING_DEBUG=1 "
+            "for the traceback and please report it", markup=False, soft_wrap=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

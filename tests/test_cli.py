@@ -177,3 +177,20 @@ def test_default_model_on_seeds_is_faithful(tmp_path, seeds_dir):
     for sentence in re.split(r"(?<=[.!?])\s+", summary):
         if "Brunnstrom" in sentence:
             assert not re.search(r"secretary|minister|official", sentence, re.I), summary
+
+
+def test_a_bug_of_ours_is_one_line_not_a_traceback(tmp_path, seeds_dir):
+    code = (
+        "import briefing.compose as c\n"
+        "def boom(*a, **k):\n    raise ValueError('synthetic bug')\n"
+        "c.compose = boom\n"
+        "import sys\nfrom briefing.cli import main\n"
+        f"sys.argv = ['briefing', 'brief', {str(seeds_dir)!r}, '-o', "
+        f"{str(tmp_path / 'b.json')!r}, '--model', 'extractive']\n"
+        "main()\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr
+    assert "internal error (ValueError: synthetic bug)" in res.stderr
