@@ -28,10 +28,7 @@ def make_summarizer(model: str | ModelSource, *, length: str = "medium", style: 
     if source.kind == "extractive":
         from .extractive import ExtractiveSummarizer
 
-        summarizer = ExtractiveSummarizer(sentences=options.sentences)
-        if not hasattr(summarizer, "cache_key"):
-            summarizer.cache_key = f"extractive-{options.sentences}"
-        return summarizer
+        return ExtractiveSummarizer(sentences=options.sentences)
     from ..backends.select import make_generator
     from .generative import GenerativeSummarizer
 
