@@ -120,14 +120,15 @@ class _LazySummarizer:
 def summary_cache_key(settings: Settings, source: ModelSource) -> str:
     """The summariser's cache key, computable without loading the model."""
     from .prompts import load_prompt
-    from .summarize.cache import digest
+    from .summarize.base import SummaryOptions
+    from .summarize.cache import extractive_key, generative_key
 
     if source.kind == "extractive":
-        return digest("extractive", settings.length)
+        return extractive_key(SummaryOptions(length=settings.length).sentences)
     digests = [load_prompt(n, settings.prompts_dir).digest for n in ("summarize", "reduce",
                                                                      "strict")]
-    return digest("generative", source.model_id, resolved_backend(settings, source), *digests,
-                  settings.length, settings.style)
+    return generative_key(source.model_id, resolved_backend(settings, source), digests,
+                          settings.length, settings.style)
 
 
 def resolved_backend(settings: Settings, source: ModelSource) -> str:

@@ -68,3 +68,22 @@ class SummaryCache:
 
 def digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+DEFAULT_CHUNK_TOKENS = 2048
+
+
+def extractive_key(sentences: int, lead: float = 1.0, position: float = 1.0) -> str:
+    """Cache key of the extractive summariser with these settings."""
+    return f"extractive-v1-{sentences}-{lead}-{position}"
+
+
+def generative_key(model_id: str, backend: str, prompt_digests: list[str], length: str,
+                   style: str, max_chunk_tokens: int = DEFAULT_CHUNK_TOKENS) -> str:
+    """Cache key of a generative summariser: everything besides the article text that shapes
+    its output. One function for the summariser itself and for callers (the CLI, Ray) that
+    must know the key before loading the model, so both find the same cache entries.
+    `max_chunk_tokens` is the requested cap; the effective chunk size follows from it, the
+    model's context (fixed by `model_id` and `backend`) and the prompts."""
+    return digest("generative", model_id, backend, *prompt_digests, length, style,
+                  str(max_chunk_tokens))

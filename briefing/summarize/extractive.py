@@ -13,6 +13,7 @@ import numpy as np
 from ..nlp import embedder
 from ..text import split_sentences
 from ..types import Article, Summary, SummarySentence
+from .cache import extractive_key
 
 MIN_WORDS = 6
 MAX_WORDS = 80
@@ -94,7 +95,7 @@ class ExtractiveSummarizer:
         self.sentences = sentences
         self.lead = lead
         self.position = position
-        self.cache_key = f"extractive-v1-{sentences}-{lead}-{position}"
+        self.cache_key = extractive_key(sentences, lead, position)
 
     def summarize(self, articles: list[Article]) -> list[Summary]:
         split = [split_sentences(a.text) for a in articles]

@@ -10,7 +10,7 @@ from ..backends.base import Generator, Prompt
 from ..prompts import load_prompt
 from ..types import Article, Summary
 from .base import SummaryOptions
-from .cache import digest
+from .cache import DEFAULT_CHUNK_TOKENS, generative_key
 from .chunking import chunk_text
 from .extractive import ExtractiveSummarizer
 from .guard import Guard
@@ -33,7 +33,8 @@ class GenerativeSummarizer:
 
     def __init__(self, generator: Generator, model_id: str, *,
                  options: SummaryOptions | None = None, prompts_dir: Path | None = None,
-                 guard: Guard | None = None, max_chunk_tokens: int = 2048) -> None:
+                 guard: Guard | None = None,
+                 max_chunk_tokens: int = DEFAULT_CHUNK_TOKENS) -> None:
         self.generator = generator
         self.options = options or SummaryOptions()
         self.prompt = load_prompt("summarize", prompts_dir)
@@ -46,11 +47,10 @@ class GenerativeSummarizer:
         room = generator.context_length - overhead - self.options.max_new_tokens
         self.max_chunk_tokens = max(128, min(max_chunk_tokens, room))
         backend = getattr(generator, "backend_id", generator.name)
-        self.cache_key = digest(
-            "generative", model_id, backend, self.prompt.digest, self.reduce_prompt.digest,
-            self.strict_prompt.digest, self.options.length, self.options.style,
-            str(self.max_chunk_tokens),
-        )
+        self.cache_key = generative_key(
+            model_id, backend, [p.digest for p in (self.prompt, self.reduce_prompt,
+                                                   self.strict_prompt)],
+            self.options.length, self.options.style, max_chunk_tokens)
 
     def _render(self, text: str) -> Prompt:
         o = self.options

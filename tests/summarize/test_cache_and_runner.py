@@ -53,3 +53,26 @@ def test_one_failing_article_does_not_cost_the_batch(tmp_path):
     assert len(done) == 5
     assert [s.path for s in skipped] == ["bad.txt"]
     assert "model exploded" in skipped[0].reason
+
+
+def test_pipeline_key_is_the_summarizers_key(fake_generator):
+    """The CLI computes the cache key before loading the model; it must be the key the
+    summariser itself uses, or the two paths would never share cache entries."""
+    from briefing.models.load import ModelSource
+    from briefing.pipeline import summary_cache_key
+    from briefing.settings import Settings
+    from briefing.summarize import make_summarizer
+
+    src = ModelSource(spec="x.gguf", kind="gguf", path=None, model_id="x-123")
+    for length, style in [("short", "prose"), ("long", "bullets")]:
+        settings = Settings(length=length, style=style, backend="fake")
+        made = make_summarizer(src, length=length, style=style, generator=fake_generator)
+        assert made.cache_key == summary_cache_key(settings, src)
+    other = summary_cache_key(Settings(length="long", style="prose", backend="fake"), src)
+    assert other != summary_cache_key(Settings(length="short", style="prose", backend="fake"),
+                                      src)
+    extractive = ModelSource(spec="extractive", kind="extractive", path=None,
+                             model_id="extractive")
+    for length in ("short", "medium", "long"):
+        made = make_summarizer(extractive, length=length)
+        assert made.cache_key == summary_cache_key(Settings(length=length), extractive)
