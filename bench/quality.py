@@ -84,7 +84,8 @@ def score(system: str, summaries: list[list[str]], references: list[str],
     return result
 
 
-def run_model(model: str, articles: list[Article], batch: int) -> tuple[list, str]:
+def run_model(model: str, articles: list[Article], batch: int, *, length: str = "medium",
+              backend: str = "auto", prompts: Path | None = None) -> tuple[list, str]:
     """Summaries from the project's summariser; (None, why) when the model cannot run."""
     if model != "extractive":
         from briefing.models.packaged import is_installed
@@ -102,7 +103,8 @@ def run_model(model: str, articles: list[Article], batch: int) -> tuple[list, st
 
         summarizer = ExtractiveSummarizer(sentences=3)
     else:
-        summarizer = make_summarizer(model, length="medium", style="prose")
+        summarizer = make_summarizer(model, length=length, style="prose", backend=backend,
+                                     prompts_dir=prompts)
     out = []
     for i in range(0, len(articles), batch):
         out += summarizer.summarize(articles[i: i + batch])
@@ -134,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path, help="also write the results here")
     p.add_argument("--show-missing", type=int, default=0,
                    help="print up to N ungrounded names/numbers per system")
+    p.add_argument("--length", default="medium", choices=["short", "medium", "long"])
+    p.add_argument("--backend", default="auto")
+    p.add_argument("--prompts", type=Path, default=None, help="a prompts folder to try")
     args = p.parse_args(argv)
 
     articles, references = load(args.data, args.limit)
@@ -142,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
                      articles, guard)]
     for model in [m.strip() for m in args.models.split(",") if m.strip()]:
         t0 = time.perf_counter()
-        summaries, note = run_model(model, articles, args.batch)
+        summaries, note = run_model(model, articles, args.batch, length=args.length,
+                                    backend=args.backend, prompts=args.prompts)
         elapsed = time.perf_counter() - t0
         if note:
             results.append(Result(model, note=note))
