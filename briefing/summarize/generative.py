@@ -69,11 +69,12 @@ class GenerativeSummarizer:
             per_job.setdefault(id(job), []).append(out)
         texts = [self._reduce(per_job[id(j)]) if len(j.chunks) > 1 else per_job[id(j)][0]
                  for j in jobs]
+        drafts = [(job.article, clean_output(raw, self.options.sentences))
+                  for job, raw in zip(jobs, texts, strict=True)]
+        # the guard's rewrites for every article of the batch go to the model together
+        repaired = self.guard.repair_many(drafts, regenerate=self._regenerate)
         summaries = []
-        for job, raw in zip(jobs, texts, strict=True):
-            sentences = clean_output(raw, self.options.sentences)
-            grounded = self.guard.repair(job.article, sentences,
-                                         regenerate=self._regenerator(job.article))
+        for job, grounded in zip(jobs, repaired, strict=True):
             if not grounded:
                 # nothing usable came back (empty, all repeats, all unsupported): the article
                 # still gets a faithful summary, made of its own sentences
@@ -96,15 +97,16 @@ class GenerativeSummarizer:
             if len(parts) == 1:
                 return parts[0]
 
-    def _regenerator(self, article: Article):
-        def regenerate(items: list[tuple[str, list[str]]]) -> list[str]:
+    def _regenerate(self, items: list[tuple[Article, str, list[str]]]) -> list[str]:
+        """Rewrite unsupported sentences with the strict prompt, all in one batch."""
+        prompts = []
+        for article, sentence, problems in items:
             text = article.text
             if self.generator.count_tokens(text) > self.max_chunk_tokens:
                 text = chunk_text(text, self.max_chunk_tokens, self.generator.count_tokens)[0]
-            prompts = [self.strict_prompt.render(article=text, document=text, sentence=s,
-                                                 problems="; ".join(p) or "unsupported")
-                       for s, p in items]
-            outs = self.generator.generate(prompts, 60)
-            return [(clean_output(o, 1) or [""])[0] for o in outs]
-
-        return regenerate
+            prompts.append(self.strict_prompt.render(article=text, document=text,
+                                                     sentence=sentence,
+                                                     problems="; ".join(problems) or
+                                                     "unsupported"))
+        outs = self.generator.generate(prompts, 60)
+        return [(clean_output(o, 1) or [""])[0] for o in outs]

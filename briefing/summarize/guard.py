@@ -142,35 +142,60 @@ class Guard:
         `regenerate`; rewrites are checked again; what still fails is replaced by the article
         sentence closest to it (or, if none is close, the best-ranked one) not already used.
         Sentences for which no unused article sentence is left are dropped."""
-        sentences = [s.strip() for s in sentences if s and s.strip()]
-        checks = self.check_many(article, sentences)
-        out: list[SummarySentence | None] = [
-            SummarySentence(s, c.citations, "generated", []) if c.supported else None
-            for s, c in zip(sentences, checks, strict=True)
-        ]
-        bad = [i for i, c in enumerate(checks) if not c.supported]
-        issues = {i: list(checks[i].problems) for i in bad}
-        if bad and regenerate is not None:
-            rewrites = regenerate([(sentences[i], checks[i].problems) for i in bad])
-            if len(rewrites) != len(bad):
-                raise ModelError(f"regenerate returned {len(rewrites)} rewrites for {len(bad)}")
+        many = None
+        if regenerate is not None:
+            def many(items: list[tuple[Article, str, list[str]]]) -> list[str]:
+                return regenerate([(s, p) for _, s, p in items])
+        return self.repair_many([(article, sentences)], many)[0]
+
+    def repair_many(
+        self, drafts: Sequence[tuple[Article, list[str]]],
+        regenerate: Callable[[list[tuple[Article, str, list[str]]]], list[str]] | None = None,
+    ) -> list[list[SummarySentence]]:
+        """`repair` for many articles at once: the unsupported sentences of ALL of them go to
+        `regenerate` as (article, sentence, problems) in one call, so a batching backend
+        rewrites them together instead of one article after another."""
+        states = []
+        for article, sentences in drafts:
+            sentences = [s.strip() for s in sentences if s and s.strip()]
+            checks = self.check_many(article, sentences)
+            out: list[SummarySentence | None] = [
+                SummarySentence(s, c.citations, "generated", []) if c.supported else None
+                for s, c in zip(sentences, checks, strict=True)
+            ]
+            bad = [i for i, c in enumerate(checks) if not c.supported]
+            issues = {i: list(checks[i].problems) for i in bad}
+            states.append((article, sentences, checks, out, bad, issues))
+        todo = [(n, i) for n, st in enumerate(states) for i in st[4]]
+        if todo and regenerate is not None:
+            rewrites = regenerate([(states[n][0], states[n][1][i], states[n][2][i].problems)
+                                   for n, i in todo])
+            if len(rewrites) != len(todo):
+                raise ModelError(f"regenerate returned {len(rewrites)} rewrites for {len(todo)}")
             rewrites = [(r or "").strip() for r in rewrites]
-            rechecks = self.check_many(article, [r or "." for r in rewrites])
-            for i, r, c in zip(bad, rewrites, rechecks, strict=True):
-                if r and c.supported:
-                    out[i] = SummarySentence(r, c.citations, "regenerated", issues[i])
-                else:
-                    issues[i] += [f"rewrite: {p}" for p in c.problems] or ["rewrite: empty"]
-        used = {k for s in out if s is not None for k in s.citations[:1]}
-        src = self._source(article)
-        for i in bad:
-            if out[i] is not None:
-                continue
-            k = self._fallback(src, sentences[i], used)
-            if k is not None:
-                used.add(k)
-                out[i] = SummarySentence(src.sentences[k], [k], "extractive", issues[i])
-        return [s for s in out if s is not None]
+            for n, (article, _, _, out, _, issues) in enumerate(states):
+                mine = [(i, r) for (m, i), r in zip(todo, rewrites, strict=True) if m == n]
+                if not mine:
+                    continue
+                rechecks = self.check_many(article, [r or "." for _, r in mine])
+                for (i, r), c in zip(mine, rechecks, strict=True):
+                    if r and c.supported:
+                        out[i] = SummarySentence(r, c.citations, "regenerated", issues[i])
+                    else:
+                        issues[i] += [f"rewrite: {p}" for p in c.problems] or ["rewrite: empty"]
+        results = []
+        for article, sentences, _, out, bad, issues in states:
+            used = {k for s in out if s is not None for k in s.citations[:1]}
+            src = self._source(article)
+            for i in bad:
+                if out[i] is not None:
+                    continue
+                k = self._fallback(src, sentences[i], used)
+                if k is not None:
+                    used.add(k)
+                    out[i] = SummarySentence(src.sentences[k], [k], "extractive", issues[i])
+            results.append([s for s in out if s is not None])
+        return results
 
     def grounding(self, article: Article, sentences: Sequence[str]) -> Grounding:
         """Share of the names (entities) and numbers of `sentences` found in the article."""

@@ -53,3 +53,27 @@ def test_long_article_is_chunked_and_reduced_and_the_end_is_seen():
     assert "Zanzibar" in s.text
     last = len(split_sentences(text)) - 1
     assert any(last in x.citations for x in s.sentences)
+
+
+def test_rewrites_of_a_whole_batch_go_to_the_model_in_one_call():
+    """The guard's regenerations for every article of a batch are one generate() call (a
+    batching backend decodes them together), and each rewrite comes back to its own article."""
+    other_text = ("Port workers in Antwerp ended a three-day strike on Friday. The union said "
+                  "wages will rise by 4 percent. Ships had waited outside the harbour.")
+    lyon, antwerp = _article(), Article(id=text_id(other_text), path="antwerp.txt",
+                                        text=other_text)
+
+    def answer(p):
+        first = "Lyon" if "Lyon" in p.user else "Antwerp"
+        if "Bob Smith" in p.user or "Jane Roe" in p.user:  # the strict prompt quotes the bad one
+            return ("Mayor Anne Dupont said the project would cost 300 million euros."
+                    if first == "Lyon" else "The union said wages will rise by 4 percent.")
+        return ("Councillor Bob Smith said the tram costs 900 million euros."
+                if first == "Lyon" else "Union leader Jane Roe said wages rise 9 percent.")
+
+    gen = FakeGenerator(answer)
+    out = GenerativeSummarizer(gen, "fake").summarize([lyon, antwerp])
+    assert len(gen.calls) == 2  # the summaries, then every rewrite together
+    assert len(gen.calls[1]) == 2
+    assert [s.sentences[0].origin for s in out] == ["regenerated", "regenerated"]
+    assert "Dupont" in out[0].text and "4 percent" in out[1].text
