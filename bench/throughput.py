@@ -5,8 +5,13 @@ Engines (each runs in its own subprocess; its peak RSS comes from os.wait4):
   b   llama-cpp-python `Llama.create_chat_completion`, one article at a time, the GGUF as shipped
   c   CTranslate2 int8 `generate_batch(max_batch_size=8)`
   d   ours: make_generator(backend="auto") through the Generator interface, with
-      prompts/summarize.txt (2 short sentences); `d:llama-cpp`, `d:ctranslate2`,
-      `d:transformers` pick a backend explicitly.
+      prompts/summarize.txt as the brief asks by default (--length medium: 3 short sentences,
+      at most 70 words, its own token cap if below --max-new-tokens); `d:llama-cpp`,
+      `d:ctranslate2`, `d:transformers` pick a backend explicitly.
+  e   ours end to end: `briefing.pipeline.run` on a folder of the same articles (ingest,
+      summarise with the faithfulness guard and its regenerations, compose with model-written
+      topic titles), summary cache off; `e:<backend>` as for d. Its articles/min counts
+      everything after the generator is loaded (spaCy and MiniLM loads included).
 a-c use the plain "Summarize this news article in 3 sentences." prompt. Greedy everywhere, the
 same --max-new-tokens cap. All ratios printed come from this one run.
 
@@ -34,12 +39,15 @@ LABELS = {
     "b": "llama-cpp-python, GGUF Q4_K_M, one at a time",
     "c": "CTranslate2 int8, generate_batch(max_batch_size=8)",
     "d": "ours (auto backend), summarize.txt prompt",
+    "e": "ours end to end (auto backend): ingest, summarise + guard, compose",
 }
 
 
 def _label(engine: str) -> str:
     if engine.startswith("d:"):
         return f"ours ({engine[2:]}), summarize.txt prompt"
+    if engine.startswith("e:"):
+        return f"ours end to end ({engine[2:]}): ingest, summarise + guard, compose"
     return LABELS[engine]
 
 
@@ -148,18 +156,56 @@ def _run_ours(texts: list[str], max_new: int, model: str, backend: str) -> dict:
     from briefing.backends.select import make_generator
     from briefing.models.load import resolve
     from briefing.prompts import load_prompt
+    from briefing.summarize.base import SummaryOptions
+    from briefing.summarize.generative import STYLE_HINT
 
     t0 = time.perf_counter()
     gen = make_generator(resolve(model), backend=backend)
     load = time.perf_counter() - t0
     tmpl = load_prompt("summarize")
     t1 = time.perf_counter()
-    prompts = [tmpl.render(article=t, sentences="2", words="50",
-                            style="Write plain prose.") for t in texts]
-    outs = gen.generate(prompts, max_new)
+    opts = SummaryOptions()  # what `briefing brief` asks for by default (--length medium)
+    prompts = [tmpl.render(article=t, sentences=str(opts.sentences), words=str(opts.words),
+                           style=STYLE_HINT[opts.style]) for t in texts]
+    outs = gen.generate(prompts, min(max_new, opts.max_new_tokens))
     gen_s = time.perf_counter() - t1
     return {"load_s": load, "gen_s": gen_s, "gen_tokens": sum(gen.count_tokens(o) for o in outs),
             "outputs": outs, "backend_id": gen.backend_id}
+
+
+def _run_end_to_end(texts: list[str], max_new: int, model: str, backend: str) -> dict:
+    """The whole pipeline, as `briefing brief` runs it, on the texts written out as files."""
+    from briefing import pipeline
+    from briefing.compose import compose
+    from briefing.progress import set_quiet
+    from briefing.settings import Settings
+
+    set_quiet(True)
+    with tempfile.TemporaryDirectory() as d:
+        for i, text in enumerate(texts):
+            Path(d, f"{i:04d}.txt").write_text(text, encoding="utf-8")
+        settings = Settings(inputs=[Path(d)], model=model, backend=backend, use_cache=False,
+                            quiet=True)  # the default length, as `briefing brief` runs
+        t0 = time.perf_counter()
+        handle = pipeline.ModelHandle(settings, pipeline.resolve(model))
+        gen = handle.generator()
+        load = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        ingested = pipeline.ingest(settings)
+        summaries, failed, _ = pipeline.summarise(settings, ingested.articles, handle)
+        t2 = time.perf_counter()
+        kept = [a for a in ingested.articles if a.id in summaries]
+        brief = compose(kept, summaries, generator=handle.cached_generator(), title="bench")
+        t3 = time.perf_counter()
+    outs = [summaries[a.id].text for a in ingested.articles if a.id in summaries]
+    origins: dict[str, int] = {}
+    for s in summaries.values():
+        for sent in s.sentences:
+            origins[sent.origin] = origins.get(sent.origin, 0) + 1
+    return {"load_s": load, "gen_s": t3 - t1, "summarise_s": t2 - t1, "compose_s": t3 - t2,
+            "gen_tokens": sum(gen.count_tokens(o) for o in outs), "outputs": outs,
+            "backend_id": getattr(gen, "backend_id", "?"), "failed": len(failed),
+            "topics": len(brief.topics), "origins": origins}
 
 
 def worker(engine: str, data: Path, result: Path) -> None:
@@ -171,6 +217,9 @@ def worker(engine: str, data: Path, result: Path) -> None:
         r = _run_llama_plain(texts, max_new, model)
     elif engine == "c":
         r = _run_ct2_plain(texts, max_new, model)
+    elif engine.startswith("e"):
+        r = _run_end_to_end(texts, max_new, model,
+                            engine[2:] if engine.startswith("e:") else "auto")
     else:
         r = _run_ours(texts, max_new, model, engine[2:] if engine.startswith("d:") else "auto")
     result.write_text(json.dumps(r))
@@ -198,7 +247,8 @@ def run_engine(engine: str, texts: list[str], max_new: int, model: str, tmp: Pat
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--engines", default="a,b,c,d", help="comma-separated: a,b,c,d,d:<backend>")
+    ap.add_argument("--engines", default="a,b,c,d,e",
+                    help="comma-separated: a,b,c,d,e, d:<backend>, e:<backend>")
     ap.add_argument("--limit", type=int, default=102, help="articles (seeds first)")
     ap.add_argument("--naive-limit", type=int, default=10, help="articles for the slow engine a")
     ap.add_argument("--max-new-tokens", type=int, default=150)
@@ -261,7 +311,11 @@ def report(results: dict[str, dict], naive_limit: int) -> None:
         print(f"\nOn engine a's {len(sub)} articles: b {b_sub:.2f}/min vs a "
               f"{results['a']['per_min']:.2f}/min = {b_sub / results['a']['per_min']:.2f}x")
     peers = [results[p]["per_min"] for p in ("b", "c") if p in results]
-    for e in (n for n in names if n.startswith("d")):
+    for e in (n for n in names if n.startswith("e")):
+        r = results[e]
+        print(f"{e}: summarise {r['summarise_s']:.1f} s + compose {r['compose_s']:.1f} s, "
+              f"{r['topics']} topics, {r['failed']} failed, sentence origins {r['origins']}")
+    for e in (n for n in names if n[0] in "de"):
         if peers:
             print(f"{e} vs the faster of b,c: {results[e]['per_min'] / max(peers):.2f}x "
                   f"(goal >= 2x), peak RSS {results[e]['peak_rss_mb']:.0f} MB (goal < 1500)")
