@@ -7,9 +7,16 @@ from functools import cache
 
 
 def cpu_threads() -> int:
-    """Threads a CPU backend uses: `$BRIEFING_THREADS` if set, else the physical cores."""
-    env = os.environ.get("BRIEFING_THREADS", "")
-    return int(env) if env.isdigit() and int(env) > 0 else physical_cores()
+    """Threads a CPU backend uses: `$BRIEFING_THREADS` if set, else `$OMP_NUM_THREADS` (what
+    Ray and job schedulers set to the CPUs a worker was given), else the physical cores.
+
+    Never more threads than cores: llama.cpp's threads spin at a barrier after every
+    operation, so two processes that each take every core slow each other down many times."""
+    for name in ("BRIEFING_THREADS", "OMP_NUM_THREADS"):
+        env = os.environ.get(name, "")
+        if env.isdigit() and int(env) > 0:
+            return int(env)
+    return physical_cores()
 
 
 @cache
