@@ -46,16 +46,17 @@ class Result:
     origins: Counter[str] = field(default_factory=Counter)
     missing: list[str] = field(default_factory=list)
     note: str = ""
+    texts: list[str] = field(default_factory=list)  # the summaries, for reading them
 
     @property
     def grounding(self) -> float:
         return 100.0 * self.grounded / self.facts if self.facts else 100.0
 
 
-def load(data: Path, limit: int) -> tuple[list[Article], list[str]]:
+def load(data: Path, limit: int, skip: int = 0) -> tuple[list[Article], list[str]]:
     refs = json.loads((data / "references.json").read_text(encoding="utf-8"))
     articles, references = [], []
-    for name in sorted(refs)[:limit]:
+    for name in sorted(refs)[skip: skip + limit]:
         path = data / f"{name}.txt"
         text = path.read_text(encoding="utf-8").strip()
         articles.append(Article(id=text_id(text), path=str(path), text=text,
@@ -131,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", type=Path, default=DEFAULT_DATA)
     p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--skip", type=int, default=0,
+                   help="start after this many articles (sorted by name): a held-out split "
+                        "for trying prompts on one part and checking on the other")
     p.add_argument("--models", default="extractive,smollm2-135m,qwen-0.5b,qwen-1.5b")
     p.add_argument("--batch", type=int, default=8, help="articles per summarize() call")
     p.add_argument("--json", type=Path, help="also write the results here")
@@ -141,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--prompts", type=Path, default=None, help="a prompts folder to try")
     args = p.parse_args(argv)
 
-    articles, references = load(args.data, args.limit)
+    articles, references = load(args.data, args.limit, args.skip)
     guard = Guard()
     results = [score("Lead-3", [split_sentences(a.text)[:3] for a in articles], references,
                      articles, guard)]
@@ -157,7 +161,13 @@ def main(argv: list[str] | None = None) -> int:
                   articles, guard)
         r.seconds = elapsed / max(1, len(articles))
         r.origins = Counter(s.origin for x in summaries for s in x.sentences)
+        r.texts = [x.text for x in summaries]
         results.append(r)
+        # each model's row as soon as it is scored, and the JSON so far: a long run that is
+        # stopped keeps what it measured
+        print(table([results[0], r]).splitlines()[-1], file=sys.stderr, flush=True)
+        if args.json:
+            write_json(args.json, results)
 
     print(f"CNN/DM (SummEval subset), {len(articles)} articles, reference = highlights; "
           "ROUGE F1 x100 with stemming; grounding = names+numbers of the summary found in "
@@ -167,12 +177,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.show_missing and r.missing:
             print(f"{r.system} ungrounded: {r.missing[: args.show_missing]}")
     if args.json:
-        args.json.write_text(json.dumps([{
-            "system": r.system, **{k: round(v, 2) for k, v in r.rouge.items()},
-            "grounding": round(r.grounding, 2), "grounded": r.grounded, "facts": r.facts,
-            "words": round(r.words, 1), "seconds_per_article": round(r.seconds, 3),
-            "origins": dict(r.origins), "note": r.note} for r in results], indent=2) + "\n")
+        write_json(args.json, results)
     return 0
+
+
+def write_json(path: Path, results: list[Result]) -> None:
+    path.write_text(json.dumps([{
+        "system": r.system, **{k: round(v, 2) for k, v in r.rouge.items()},
+        "grounding": round(r.grounding, 2), "grounded": r.grounded, "facts": r.facts,
+        "words": round(r.words, 1), "seconds_per_article": round(r.seconds, 3),
+        "origins": dict(r.origins), "note": r.note, "summaries": r.texts} for r in results],
+        indent=2) + "\n")
 
 
 if __name__ == "__main__":

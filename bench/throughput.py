@@ -12,6 +12,10 @@ Engines (each runs in its own subprocess; its peak RSS comes from os.wait4):
       summarise with the faithfulness guard and its regenerations, compose with model-written
       topic titles), summary cache off; `e:<backend>` as for d. Its articles/min counts
       everything after the generator is loaded (spaCy and MiniLM loads included).
+Start-up (--start, on by default): `briefing`'s time to ready (generator made) and to the first
+summary, in a fresh process, first with an empty cache directory (cold: a fresh install, the
+GGUF assembled from its packages and verified; for transformers, dequantised and saved) and then
+again on the cache the cold run left (warm), for the auto backend and for transformers.
 a-c use the plain "Summarize this news article in 3 sentences." prompt. Greedy everywhere, the
 same --max-new-tokens cap. All ratios printed come from this one run.
 
@@ -208,6 +212,32 @@ def _run_end_to_end(texts: list[str], max_new: int, model: str, backend: str) ->
             "topics": len(brief.topics), "origins": origins}
 
 
+def _run_start(texts: list[str], max_new: int, model: str, backend: str) -> dict:
+    """Import, make the generator, summarise one article: what a first `briefing brief` waits."""
+    t0 = time.perf_counter()
+    r = _run_ours(texts[:1], max_new, model, backend)
+    return {"load_s": r["load_s"], "first_s": time.perf_counter() - t0,
+            "backend_id": r["backend_id"]}
+
+
+def measure_start(text: str, max_new: int, model: str, backend: str, tmp: Path) -> dict:
+    """Cold (empty cache dir) then warm (the cache the cold run left) start, each in a fresh
+    process whose wall time includes interpreter start and imports."""
+    cache = tmp / f"start-cache-{backend}"
+    data, result = tmp / "start-in.json", tmp / "start-out.json"
+    data.write_text(json.dumps({"texts": [text], "max_new_tokens": max_new, "model": model}))
+    out = {}
+    for phase in ("cold", "warm"):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, __file__, "--worker", f"s:{backend}", "--data", str(data),
+                        "--result", str(result)], check=True,
+                       env={**os.environ, "BRIEFING_CACHE_DIR": str(cache)})
+        r = json.loads(result.read_text())
+        out[phase] = {"wall_s": time.perf_counter() - t0, "ready_s": r["load_s"],
+                      "first_summary_s": r["first_s"], "backend_id": r["backend_id"]}
+    return out
+
+
 def worker(engine: str, data: Path, result: Path) -> None:
     job = json.loads(data.read_text())
     texts, max_new, model = job["texts"], job["max_new_tokens"], job["model"]
@@ -217,6 +247,8 @@ def worker(engine: str, data: Path, result: Path) -> None:
         r = _run_llama_plain(texts, max_new, model)
     elif engine == "c":
         r = _run_ct2_plain(texts, max_new, model)
+    elif engine.startswith("s:"):
+        r = _run_start(texts, max_new, model, engine[2:])
     elif engine.startswith("e"):
         r = _run_end_to_end(texts, max_new, model,
                             engine[2:] if engine.startswith("e:") else "auto")
@@ -257,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=0,
                     help="CPU threads for every engine (default: the physical cores)")
     ap.add_argument("--json", type=Path, default=None, help="write all results and outputs here")
+    ap.add_argument("--start", default="auto,transformers",
+                    help="backends whose cold and warm start to measure ('' for none)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--result", type=Path, help=argparse.SUPPRESS)
@@ -285,8 +319,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {e}: {r['per_min']:.2f} articles/min, {r['tok_s']:.1f} tok/s, "
                   f"peak RSS {r['peak_rss_mb']:.0f} MB, ready in {r['load_s']:.1f} s "
                   f"(load avg {os.getloadavg()[0]:.2f})", flush=True)
+        starts = {b: measure_start(articles[0].text, args.max_new_tokens, args.model, b, Path(d))
+                  for b in args.start.split(",") if b}
     report(results, args.naive_limit)
+    report_start(starts)
     if args.json:
+        results["start"] = starts
         args.json.write_text(json.dumps(results, indent=1))
     return 0
 
@@ -319,6 +357,18 @@ def report(results: dict[str, dict], naive_limit: int) -> None:
         if peers:
             print(f"{e} vs the faster of b,c: {results[e]['per_min'] / max(peers):.2f}x "
                   f"(goal >= 2x), peak RSS {results[e]['peak_rss_mb']:.0f} MB (goal < 1500)")
+
+
+def report_start(starts: dict[str, dict]) -> None:
+    if not starts:
+        return
+    print("\nStart-up of `briefing`, fresh process each (seconds; cold = empty cache dir):")
+    print("| backend | phase | process wall | ready (generator made) | first summary |")
+    print("|---|---|---|---|---|")
+    for backend, phases in starts.items():
+        for phase, r in phases.items():
+            print(f"| {backend} ({r['backend_id']}) | {phase} | {r['wall_s']:.1f} "
+                  f"| {r['ready_s']:.1f} | {r['first_summary_s']:.1f} |")
 
 
 if __name__ == "__main__":
