@@ -71,3 +71,19 @@ def test_prompt_longer_than_context_grows_it() -> None:
     out = g.generate([p, _prompts()[0]], 8)
     assert len(out) == 2 and all(out)
     g.close()
+
+
+def test_kv_budget_sets_how_many_sequences_decode_together() -> None:
+    g = LlamaCppGenerator(resolve("smollm2-135m"), parallel=16, n_ctx=256, n_threads=1)
+    # SmolLM2-135M: 30 layers x 3 KV heads x 64 dims, K and V in f16
+    assert g.kv_bytes_per_cell == 2 * 2 * 30 * 3 * 64
+    assert g.sequences_for(256) == 16  # short prompts: the cap
+    g.memory_budget = 11 * 256 * g.kv_bytes_per_cell  # room for the prefix and 10 sequences
+    assert g.sequences_for(256) == 10
+    assert g.sequences_for(1024) == 1  # never none
+    single = [g.generate([p], 12)[0] for p in _prompts()]
+    # the context is rebuilt for the new budget on the next call; answers do not change
+    assert g.generate(_prompts(), 12) == single and g._seqs == 10
+    g.memory_budget = 3 * 256 * g.kv_bytes_per_cell
+    assert g.generate(_prompts(), 12) == single and g._seqs == 2
+    g.close()
