@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Sequence
@@ -60,6 +62,42 @@ def _quiet_logs(llama_cpp: Any) -> None:
     llama_cpp.llama_log_set(_silence, ctypes.c_void_p(0))
 
 
+class _DeferredInterrupt:
+    """Ctrl-C held back while llama.cpp runs, and raised where Python code of ours can see it.
+
+    llama.cpp calls our log callback (Python, through ctypes) hundreds of times inside one
+    `llama_decode`. Python runs a signal handler at the next bytecode, so a Ctrl-C usually
+    lands inside that callback, where ctypes swallows the KeyboardInterrupt: the run went on
+    to the end as if nothing was pressed. While this is active, SIGINT only records itself;
+    `check()` (called after every llama.cpp call) then hands it to the previous handler
+    (KeyboardInterrupt for Python's default). Main thread only, where signals are handled."""
+
+    def __init__(self) -> None:
+        self.hit = False
+        self.previous: Any = None
+
+    def __enter__(self) -> _DeferredInterrupt:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._record)
+        return self
+
+    def _record(self, signum: int, frame: Any) -> None:
+        self.hit = True
+
+    def check(self) -> None:
+        if self.hit and self.previous is not None:
+            self.hit = False
+            previous, self.previous = self.previous, None
+            signal.signal(signal.SIGINT, previous)
+            if callable(previous):
+                previous(signal.SIGINT, None)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+            self.previous = None
+
+
 @dataclass
 class _Slot:
     """One article being generated in one KV-cache sequence."""
@@ -94,6 +132,7 @@ class LlamaCppGenerator:
         self.time_budget: float | None = None
         self.memory_budget: int | None = None  # caps the KV cache (below KV_BUDGET)
         self._seqs = self.parallel  # sequences the current context holds (see _new_context)
+        self._interrupt = _DeferredInterrupt()  # replaced by an active one while generating
         self.n_batch = n_batch
         self.n_threads = n_threads or cpu_threads()
         self.flash_attn = flash_attn
@@ -102,8 +141,9 @@ class LlamaCppGenerator:
         mparams.use_extra_bufts = use_extra_bufts
         if device and device.startswith("cuda"):
             mparams.n_gpu_layers = 999  # used only by a CUDA build of llama.cpp
-        with spinner(f"Loading {source.label} (llama.cpp)"):
+        with spinner(f"Loading {source.label} (llama.cpp)"), _DeferredInterrupt() as interrupt:
             self._model = lc.llama_model_load_from_file(str(source.path).encode(), mparams)
+            interrupt.check()
         if not self._model:
             raise ModelError(f"llama.cpp could not load {source.path}")
         self._vocab = lc.llama_model_get_vocab(self._model)
@@ -272,9 +312,11 @@ class LlamaCppGenerator:
                 f"a prompt of {need - max_new_tokens} tokens is longer than the model's context "
                 f"({self.context_length})"
             )
-        if need > self._n_ctx or self._seqs != self.sequences_for(self._n_ctx):
-            self._new_context(max(self._n_ctx, -(-need // 256) * 256))
-        return self._run(encoded, prefix, max_new_tokens)
+        with _DeferredInterrupt() as self._interrupt:
+            if need > self._n_ctx or self._seqs != self.sequences_for(self._n_ctx):
+                self._new_context(max(self._n_ctx, -(-need // 256) * 256))
+                self._interrupt.check()
+            return self._run(encoded, prefix, max_new_tokens)
 
     def _run(self, encoded: list[list[int]], prefix: list[int], max_new: int) -> list[list[int]]:
         lc = self._lc
@@ -321,6 +363,7 @@ class LlamaCppGenerator:
 
     def _decode(self) -> None:
         rc = self._lc.llama_decode(self._ctx, self._batch)
+        self._interrupt.check()
         if rc != 0:
             raise ModelError(f"llama.cpp decode failed (code {rc})")
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
+
 import pytest
 
 pytest.importorskip("llama_cpp")
 
+from briefing.backends import llama_cpp_backend  # noqa: E402
 from briefing.backends.base import Generator, Prompt  # noqa: E402
 from briefing.backends.llama_cpp_backend import LlamaCppGenerator  # noqa: E402
 from briefing.models.load import resolve  # noqa: E402
@@ -87,3 +92,28 @@ def test_kv_budget_sets_how_many_sequences_decode_together() -> None:
     g.memory_budget = 3 * 256 * g.kv_bytes_per_cell
     assert g.generate(_prompts(), 12) == single and g._seqs == 2
     g.close()
+
+
+def test_ctrl_c_inside_llama_cpp_is_a_keyboard_interrupt(gen: LlamaCppGenerator) -> None:
+    """llama.cpp calls our Python log callback hundreds of times per generate call; a Ctrl-C
+    handled inside that callback was swallowed by ctypes and the run went on to the end. Here
+    the SIGINT is sent from inside the callback, where a real one usually lands."""
+    lc = gen._lc
+    fired: list[int] = []
+
+    @lc.llama_log_callback
+    def interrupt_once(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+        if not fired:
+            fired.append(level)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    before = signal.getsignal(signal.SIGINT)
+    lc.llama_log_set(interrupt_once, ctypes.c_void_p(0))
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            gen.generate(_prompts(), 24)
+    finally:
+        lc.llama_log_set(llama_cpp_backend._silence, ctypes.c_void_p(0))
+    assert fired
+    assert signal.getsignal(signal.SIGINT) is before
+    assert gen.generate(_prompts()[:1], 24) == gen.generate(_prompts()[:1], 24)  # still usable
