@@ -71,11 +71,14 @@ def digest(*parts: str) -> str:
 
 
 DEFAULT_CHUNK_TOKENS = 2048
+# Bumped whenever the guard or the extractive choice changes what a summary may contain, so that
+# summaries checked by an older guard are made again instead of served from the cache.
+GUARD_VERSION = "v2"
 
 
 def extractive_key(sentences: int, lead: float = 1.0, position: float = 1.0) -> str:
     """Cache key of the extractive summariser with these settings."""
-    return f"extractive-v1-{sentences}-{lead}-{position}"
+    return f"extractive-{GUARD_VERSION}-{sentences}-{lead}-{position}"
 
 
 def generative_key(model_id: str, backend: str, prompt_digests: list[str], length: str,
@@ -85,5 +88,5 @@ def generative_key(model_id: str, backend: str, prompt_digests: list[str], lengt
     must know the key before loading the model, so both find the same cache entries.
     `max_chunk_tokens` is the requested cap; the effective chunk size follows from it, the
     model's context (fixed by `model_id` and `backend`) and the prompts."""
-    return digest("generative", model_id, backend, *prompt_digests, length, style,
+    return digest("generative", GUARD_VERSION, model_id, backend, *prompt_digests, length, style,
                   str(max_chunk_tokens))

@@ -14,6 +14,7 @@ from ..nlp import embedder
 from ..text import split_sentences
 from ..types import Article, Summary, SummarySentence
 from .cache import extractive_key
+from .facts import speakerless_first_person
 
 MIN_WORDS = 6
 MAX_WORDS = 80
@@ -26,12 +27,15 @@ _BOILERPLATE = re.compile(
 
 
 def is_candidate(sentence: str) -> bool:
-    """A sentence worth quoting: long enough, not shouting, not site furniture."""
+    """A sentence worth quoting: long enough, not shouting, not site furniture, and not a piece
+    of a quote that lost its speaker ("... decisions that we take together")."""
     words = re.findall(r"[A-Za-z0-9]+", sentence)
     if not MIN_WORDS <= len(words) <= MAX_WORDS or _BOILERPLATE.search(sentence):
         return False
     letters = [c for c in sentence if c.isalpha()]
-    return sum(c.isupper() for c in letters) <= 0.5 * len(letters)
+    if sum(c.isupper() for c in letters) > 0.5 * len(letters):
+        return False
+    return not speakerless_first_person(sentence)
 
 
 def textrank(embeddings: np.ndarray, lead: float = 1.0, damping: float = 0.85,

@@ -240,3 +240,49 @@ def quote_supported(quote: str, source_words: str) -> bool:
     """Each part of the quote (split at ellipses) appears word for word in the source."""
     parts = [quote_words(p) for p in re.split(r"\.\.\.+|…", quote)]
     return all(p.strip() == "" or p in source_words for p in parts)
+
+
+# --- who is speaking ------------------------------------------------------------------------
+
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|say|saying|told|tells|tell|according to|added|adds|asked|asks|wrote|writes"
+    r"|stated|states|declared|declares|insisted|insists|warned|warns|explained|explains"
+    r"|announced|announces|argued|argues|claimed|claims|noted|notes|recalled|recalls"
+    r"|quoted|quoting|urged|urges|replied|replies|tweeted|posted)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(
+    r"\b(?:[Ww]e|WE|us|[Oo]ur|[Oo]urs|[Oo]urselves|[Mm]e|[Mm]y|[Mm]yself|I)\b(?!\.)")
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def speakerless_first_person(sentence: str) -> list[str]:
+    """First-person words ("we", "our", "I") that no named speaker owns.
+
+    A summary speaks in the third person, so "we", "our" or "I" there belong to someone the
+    article quotes. They are owned when they sit inside quotation marks in a sentence that says
+    who is speaking ("... protection," Carter said), or in reported speech with its speaker
+    ("I will resign, the minister said"). In a sentence that names no speaker the reader cannot
+    tell who "we" are: the guard's "who said what" check. A
+    capital "I" after a capitalised word ("World War I") is a numeral, not a pronoun.
+    """
+    text = fold(sentence)
+    if _ATTRIBUTION.search(text):
+        if '"' not in text:  # reported speech: "I will resign, the minister said."
+            return []
+        text = _QUOTED.sub(" ", text)
+        if text.count('"') == 1:  # a quote cut by the sentence split: drop its quoted side
+            head, tail = text.split('"')
+            text = tail if _ATTRIBUTION.search(tail) else head
+    found: list[str] = []
+    for m in _FIRST_PERSON.finditer(text):
+        word = m.group(0)
+        if word == "I":
+            before = re.search(r"(\S+)\s+$", text[: m.start()])
+            after = text[m.end(): m.end() + 2]
+            if not (after.startswith("'") or re.match(r"\s+[a-z]", after)):
+                continue
+            if before and before.group(1)[:1].isupper() and before.start(1) > 0 \
+                    and before.group(1)[-1] not in ",;:":
+                continue
+        if word.lower() not in found:
+            found.append(word.lower())
+    return found

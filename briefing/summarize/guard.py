@@ -2,7 +2,8 @@
 
 A sentence is supported when all of its names, organisations and places (spaCy entities), its
 numbers, dates, quotes and person-role pairs ("Defense Secretary Ash Carter") are found in the
-article, and its MiniLM embedding is close enough to some article sentence. `repair` sends the
+article, any "we", "our" or "I" in it has a named speaker, and its MiniLM embedding is close
+enough to some article sentence. `repair` sends the
 unsupported ones to a stricter regeneration, checks the rewrites again, and replaces what still
 fails by an article sentence, so that what reaches a reader is either checked or quoted.
 
@@ -35,6 +36,7 @@ from .facts import (
     number_supported,
     quote_supported,
     quote_words,
+    speakerless_first_person,
 )
 
 ENTITY_KINDS = {"PERSON": "name", "ORG": "organisation", "GPE": "place", "LOC": "place",
@@ -279,6 +281,10 @@ class Guard:
         for r in f.roles:
             if not _role_supported(r, src.roles):
                 problems.append(f"name '{r.name_text}' as '{r.role_text}' not supported")
+        words = speakerless_first_person(sentence)
+        if words:
+            said = "', '".join(words)
+            problems.append(f"'{said}' with no speaker: say who said it, in the third person")
         if src.embeddings is None or len(src.sentences) == 0:
             return Check(False, problems or ["article has no sentences"], [], 0.0)
         sims = src.embeddings @ emb

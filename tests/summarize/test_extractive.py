@@ -50,6 +50,9 @@ def test_boilerplate_is_never_chosen(articles: list[Article], summaries: dict) -
     assert not is_candidate("Scroll down for video.")
     assert not is_candidate("Press TV's website can also be accessed at www.presstv.ir")
     assert not is_candidate("Everybody should understand that.")
+    # a quote the sentence split cut from its speaker: quoting it would not say who "we" are
+    assert not is_candidate("The implementation will be a series of decisions that we take "
+                            "together and it's for our own protection.")
     assert is_candidate(split_sentences(articles[0].text)[0])
 
 
