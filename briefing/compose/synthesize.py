@@ -278,19 +278,24 @@ def generated_synthesis(d: Draft, topic_id: str, raw: str) -> Statement | None:
 
 def syntheses(drafts: list[Draft], ids: list[str], generator: Generator | None,
               prompts_dir: Path | None) -> list[Statement]:
-    fallback = [extractive_synthesis(d, t) for d, t in zip(drafts, ids, strict=True)]
-    if generator is None or not drafts:
-        return fallback
+    """The paragraph on top of each topic. Only topics with several articles get a model-written
+    one: a topic of one article already has its checked summary, which a rewrite could only
+    make less faithful, at up to 200 generated tokens each (in a 102-article run, 48 topics,
+    compose took 400 s beside 557 s of summaries while every topic was sent)."""
+    out = [extractive_synthesis(d, t) for d, t in zip(drafts, ids, strict=True)]
+    merge = [k for k, d in enumerate(drafts) if len(d.articles) > 1]
+    if generator is None or not merge:
+        return out
     tpl = load_prompt("synthesis", prompts_dir)
     try:
-        raw = generator.generate([tpl.render(summaries=digest(d), outlets=", ".join(d.outlets))
-                                  for d in drafts], 200)
+        raw = generator.generate([tpl.render(summaries=digest(drafts[k]),
+                                             outlets=", ".join(drafts[k].outlets))
+                                  for k in merge], 200)
     except Exception as e:  # a failing model must not lose the brief
         log.warning("synthesis: generator failed (%s); using extractive synthesis", e)
-        return fallback
-    out = []
-    for d, t, r, fb in zip(drafts, ids, raw, fallback, strict=True):
-        out.append(generated_synthesis(d, t, r) or fb)
+        return out
+    for k, r in zip(merge, raw, strict=True):
+        out[k] = generated_synthesis(drafts[k], ids[k], r) or out[k]
     return out
 
 

@@ -155,3 +155,34 @@ def test_unsupported_terms_are_whole_words_and_numbers():
     assert unsupported_terms("Cart meets 1000 troops", corpus) == ["Cart"]
     assert unsupported_terms("Carter meets 000 troops in 201", corpus) == ["000", "201"]
     assert unsupported_terms("Troops meet Carter", corpus) == []  # first word, any case
+
+
+class RecordingGenerator(FakeGenerator):
+    def __init__(self) -> None:
+        super().__init__({})
+        self.prompts: list[list[str]] = []
+
+    def generate(self, prompts, max_new_tokens):
+        self.prompts.append([p.user for p in prompts])
+        return super().generate(prompts, max_new_tokens)
+
+
+def test_only_topics_of_several_articles_get_a_model_synthesis(everything):
+    arts, _ = everything
+    gen = RecordingGenerator()
+    brief = compose(arts, summaries_for(arts), generator=gen)
+    several = [t for t in brief.topics if len(t.articles) > 1]
+    single = [t for t in brief.topics if len(t.articles) == 1]
+    assert several and single
+    titles, merges = gen.prompts  # one batch of titles, one batch of syntheses
+    assert len(titles) == len(brief.topics)
+    assert len(merges) == len(several)
+    assert all("merge these reports" in p for p in merges)
+    for t in single:  # the article's own checked summary, no rewrite
+        (aid,) = t.summary.article_ids
+        assert t.summary.citations[aid]
+
+    one = [arts[0]]
+    gen = RecordingGenerator()
+    compose(one, summaries_for(one), generator=gen)
+    assert len(gen.prompts) == 1  # titles only: nothing to merge
