@@ -22,7 +22,6 @@ from .base import Prompt
 from .cpu import cpu_threads
 
 INSTALL_HINT = "pip install ctranslate2==4.8.5"
-MIN_SHARED_PREFIX = 8
 
 
 def import_ctranslate2() -> Any:
@@ -108,20 +107,13 @@ class CTranslate2Generator:
     def generate(self, prompts: Sequence[Prompt], max_new_tokens: int) -> list[str]:
         if not prompts:
             return []
-        encoded = [self.encode(p) for p in prompts]
-        first = encoded[0]
-        n = min(len(e) for e in encoded) - 1
-        k = 0
-        while k < n and all(e[k] == first[k] for e in encoded):
-            k += 1
-        static = first[:k] if k >= MIN_SHARED_PREFIX else []
+        # No static_prompt for the shared system prompt: on 32 articles it was 6% slower than
+        # plain batches (17.2 vs 18.2 articles/min) and gave the same outputs.
         to_tokens = self.tokenizer.convert_ids_to_tokens
         results = self.model.generate_batch(
-            [to_tokens(e[len(static):]) for e in encoded],
+            [to_tokens(self.encode(p)) for p in prompts],
             max_batch_size=self.max_batch, beam_size=1, sampling_topk=1,
-            max_length=max_new_tokens, include_prompt_in_result=False,
-            static_prompt=to_tokens(static) if static else None,
-            end_token=self._end,
+            max_length=max_new_tokens, include_prompt_in_result=False, end_token=self._end,
         )
         return [self.tokenizer.decode(r.sequences_ids[0], skip_special_tokens=True).strip()
                 for r in results]
