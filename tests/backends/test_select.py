@@ -25,9 +25,10 @@ def _hf(tmp_path: Path, kind: str = "hf-causal") -> ModelSource:
 @pytest.fixture
 def installed(monkeypatch: pytest.MonkeyPatch):
     """Pretend exactly the given engines are installed, on a machine without CUDA."""
-    def set_(*names: str) -> None:
+    def set_(*names: str, int8_dot: bool = False) -> None:
         monkeypatch.setattr(select, "is_installed", lambda b: b in names)
         monkeypatch.setattr(select, "_cuda", lambda device: device == "cuda")
+        monkeypatch.setattr(select, "has_int8_dot", lambda: int8_dot)
     return set_
 
 
@@ -38,6 +39,26 @@ def test_backends_tuple() -> None:
 def test_auto_prefers_llama_cpp_for_gguf_on_cpu(installed, tmp_path: Path) -> None:
     installed("transformers", "llama-cpp", "ctranslate2")
     assert select.choose_backend(_gguf(tmp_path)) == "llama-cpp"
+
+
+def test_auto_prefers_ctranslate2_on_cpus_with_int8_dot_products(installed,
+                                                                  tmp_path: Path) -> None:
+    installed("transformers", "llama-cpp", "ctranslate2", int8_dot=True)
+    assert select.choose_backend(_gguf(tmp_path)) == "ctranslate2"
+    assert select.choose_backend(_hf(tmp_path)) == "ctranslate2"
+    assert select.choose_backend(_hf(tmp_path, "hf-seq2seq")) == "transformers"
+    assert select.choose_backend(_gguf(tmp_path), device="cuda") == "transformers"
+    installed("transformers", "llama-cpp", int8_dot=True)  # not installed: llama.cpp as before
+    assert select.choose_backend(_gguf(tmp_path)) == "llama-cpp"
+
+
+def test_int8_dot_products_read_from_cpu_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.backends import cpu
+
+    monkeypatch.setattr(cpu, "cpu_flags", lambda: frozenset({"avx2", "fma"}))
+    assert not cpu.has_int8_dot()
+    monkeypatch.setattr(cpu, "cpu_flags", lambda: frozenset({"avx2", "avx_vnni"}))
+    assert cpu.has_int8_dot()
 
 
 def test_auto_falls_back_to_ctranslate2_then_transformers(installed, tmp_path: Path) -> None:
