@@ -254,7 +254,8 @@ def _remember(settings: Settings, written: list[Path], articles: int) -> None:
         record_brief(settings.inputs, settings.started, written, articles)
     except OSError as e:
         Console(stderr=True, highlight=False).print(
-            f"warning: brief written, but --since last cannot remember it: {e}", markup=False)
+            f"warning: brief written, but --since last cannot remember it: {e}", markup=False,
+            soft_wrap=True)
 
 
 @app.command()

@@ -148,5 +148,5 @@ def item_progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
 
 def log(message: str) -> None:
     """An informational line on stderr (not shown in --quiet mode)."""
-    if not _quiet:
-        _stderr.print(message, highlight=False, markup=False)
+    if not _quiet:  # soft_wrap: a long path must not break the line (80 columns off a terminal)
+        _stderr.print(message, highlight=False, markup=False, soft_wrap=True)

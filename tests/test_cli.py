@@ -52,12 +52,14 @@ def test_empty_folder(tmp_path):
 
 
 def test_folder_with_only_an_empty_file(tmp_path):
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "empty.txt").write_text("")
+    folder = tmp_path / "in" / ("a-folder-name-long-enough-to-pass-eighty-columns-" * 2)
+    folder.mkdir(parents=True)
+    (folder / "empty.txt").write_text("")
     res = runner.invoke(app, ["brief", str(tmp_path / "in"), "-o", str(tmp_path / "b.docx"),
                               "--model", "extractive"])
     assert_one_line_error(res)
-    assert "empty file" in res.output
+    # one line however long the path (it used to wrap at 80 columns off a terminal)
+    assert f"skipped {folder / 'empty.txt'}: empty file\n" in res.output, res.output
 
 
 def test_unwritable_output_is_reported_before_any_work(tmp_path, seeds_dir):
