@@ -261,8 +261,8 @@ def speakerless_first_person(sentence: str) -> list[str]:
     article quotes. They are owned when they sit inside quotation marks in a sentence that says
     who is speaking ("... protection," Carter said), or in reported speech with its speaker
     ("I will resign, the minister said"). In a sentence that names no speaker the reader cannot
-    tell who "we" are: the guard's "who said what" check. A
-    capital "I" after a capitalised word ("World War I") is a numeral, not a pronoun.
+    tell who "we" are: the guard's "who said what" check. A capital "I" after a capitalised
+    word ("World War I") is a numeral, not a pronoun.
     """
     text = fold(sentence)
     if _ATTRIBUTION.search(text):
