@@ -21,11 +21,12 @@ BYLINE = re.compile(
     rf"(?:\s*(?:,|and|&)\s*{_NAME})*)\s*(?:[,|-]\s*(?P<org>.+?))?"
     r"(?:\s+(?i:follow)\s+@\w+)?\s*$",
 )
-# "SINGAPORE (Reuters) - ", "SEOUL, Aug. 20 (Yonhap) --", "(CNN) --", "LONDON (AP) —"
+# "SINGAPORE (Reuters) - ", "SEOUL, Aug. 20 (Yonhap) --", "(CNN) --", "LONDON (AP) —", and
+# CNN's web form glued to the first word, "(CNN)Donald Sterling's ..."
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30}?)?)?"
     r"(?:,\s*(?P<when>[A-Z][a-z]{2,8}\.? \d{1,2}))?\s*"
-    r"\((?P<org>[A-Z][A-Za-z.& ]{1,30})\)\s*(?:-{1,2}|–|—|:)\s*"
+    r"\((?P<org>[A-Z][A-Za-z.& ]{1,30})\)(?:\s*(?:-{1,2}|–|—|:)\s*|(?=[A-Z“\"']))"
 )
 # "【6月18日 AFP】" (Japanese wire dateline)
 CJK_DATELINE = re.compile(r"^【[^】]{0,30}?\s*(?P<org>AFP|AP|CNN|ロイター|共同|時事)】\s*")

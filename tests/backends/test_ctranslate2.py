@@ -25,7 +25,7 @@ def gen(session_cache) -> CTranslate2Generator:
     # Module scope runs before the per-test cache isolation: point it at the session cache here.
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BRIEFING_CACHE_DIR", str(session_cache))
-        g = CTranslate2Generator(resolve("smollm2-135m"), max_batch=4)
+        g = CTranslate2Generator(resolve("smollm2-135m"), batch_tokens=160)
     assert g.model_dir.is_relative_to(session_cache)
     return g
 
@@ -45,3 +45,12 @@ def test_batch_equals_one_by_one_in_order(gen: CTranslate2Generator) -> None:
     assert len(batch) == len(prompts)
     assert batch == single
     assert len(set(single)) > 1
+
+
+def test_a_prompt_longer_than_the_token_budget_still_runs(gen: CTranslate2Generator) -> None:
+    long_article = " ".join(ARTICLES * 6)
+    prompts = [Prompt(SYSTEM, f"<article>\n{a}\n</article>") for a in (long_article, *ARTICLES)]
+    assert gen.count_tokens(prompts[0].user) > gen.batch_tokens
+    out = gen.generate(prompts, 12)
+    assert len(out) == len(prompts) and all(out)
+    assert out[1:] == gen.generate(prompts[1:], 12)

@@ -30,12 +30,18 @@ def test_bylines_removed_and_author_kept(line, author):
     ("KABUL, Afghanistan (AP) -- ", "Kabul, Afghanistan", "AP"),
     ("WASHINGTON (CNN) — ", "Washington", "CNN"),
     ("(CNN) -- ", None, "CNN"),
+    ("(CNN)", None, "CNN"),
 ])
 def test_datelines(prefix, place, source):
     r = clean_text(prefix + BODY)
     assert r.text == BODY
     assert r.meta.get("dateline") == place
     assert r.meta["source"] == source
+
+
+def test_a_parenthesis_opening_a_story_with_a_space_is_not_a_dateline():
+    for line in ("(Updated) The council met on Tuesday.", "(AP) the wire said."):
+        assert clean_text(line).text == line
 
 
 def test_dateline_only_at_the_top():
