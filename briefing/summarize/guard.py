@@ -38,6 +38,7 @@ from .facts import (
     quote_words,
     speakerless_first_person,
 )
+from .postprocess import is_repeat
 
 ENTITY_KINDS = {"PERSON": "name", "ORG": "organisation", "GPE": "place", "LOC": "place",
                 "NORP": "group", "FAC": "place", "EVENT": "event"}
@@ -196,7 +197,12 @@ class Guard:
                 if k is not None:
                     used.add(k)
                     out[i] = SummarySentence(src.sentences[k], [k], "extractive", issues[i])
-            results.append([s for s in out if s is not None])
+            # a rewrite or an article sentence can say again what a kept sentence says
+            kept: list[SummarySentence] = []
+            for s in out:
+                if s is not None and not any(is_repeat(s.text, k.text) for k in kept):
+                    kept.append(s)
+            results.append(kept)
         return results
 
     def grounding(self, article: Article, sentences: Sequence[str]) -> Grounding:

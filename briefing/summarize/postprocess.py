@@ -12,6 +12,15 @@ _PREAMBLE = re.compile(
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+", re.M)
+# "The article reports that X." says X about the article: the brief states X itself
+_META = re.compile(
+    r"^(?:the|this) (?:news )?(?:article|story|report|text)(?: summary)?"
+    r"(?: also)? (?:reports|says|states|notes|reveals|explains|mentions) that\s+"
+    r"|^according to the (?:news )?(?:article|story|report|text),\s*"
+    r"|^the (?:main )?news is that\s+",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")
 
 
 def clean_output(raw: str, max_sentences: int) -> list[str]:
@@ -26,12 +35,34 @@ def clean_output(raw: str, max_sentences: int) -> list[str]:
         sentences = sentences[:-1]
     elif sentences and not re.search(r"[.!?][\"'”’)\]]*$", sentences[-1]):
         sentences[-1] = sentences[-1].rstrip(",;: ") + "."
-    # drop exact repeats (small models loop)
-    seen: set[str] = set()
-    out = []
-    for s in sentences:
-        k = s.lower()
-        if k not in seen:
-            seen.add(k)
+    out: list[str] = []
+    for s in map(_drop_meta, sentences):
+        # small models loop: a sentence that mostly repeats an earlier one goes
+        if not any(is_repeat(s, earlier) for earlier in out):
             out.append(s)
     return out[:max_sentences]
+
+
+def _drop_meta(sentence: str) -> str:
+    m = _META.match(sentence)
+    if not m or len(sentence) - m.end() < 12:
+        return sentence
+    rest = sentence[m.end():]
+    return rest[0].upper() + rest[1:]
+
+
+def is_repeat(sentence: str, earlier: str, threshold: float = 0.75) -> bool:
+    """The same sentence again, or one whose content words (six or more; spaCy's stop words
+    aside) were mostly said already by `earlier`: a later sentence that adds a new fact keeps
+    its place."""
+    if sentence.lower().strip(" .\"'’”") == earlier.lower().strip(" .\"'’”"):
+        return True
+    words = _content_words(sentence)
+    said = words & _content_words(earlier)
+    return len(words) >= 6 and len(said) / len(words) >= threshold
+
+
+def _content_words(sentence: str) -> set[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return {w for w in _WORD.findall(sentence.lower()) if w not in STOP_WORDS}

@@ -241,9 +241,18 @@ def test_hallucination_regenerated_when_rewrite_is_good(guard: Guard,
     assert [s for s, _ in regen.calls[0]] == [BAD_NUMBER, BAD_PERSON]
     assert "number 'seven' not in article" in regen.calls[0][0][1]
     assert "name 'John Kirby' not in article" in regen.calls[0][1][1]
-    assert [s.origin for s in out] == ["generated", "regenerated", "regenerated"]
+    # the same rewrite for both: said once, the repeat dropped
+    assert [s.origin for s in out] == ["generated", "regenerated"]
     assert out[1].text == rewrite and 2 in out[1].citations
     assert "number 'seven' not in article" in out[1].issues
+
+
+def test_each_rewrite_kept_when_they_differ(guard: Guard, seeds: dict[str, Article]) -> None:
+    rewrites = iter(["Carter said there have been five consecutive failures of North Korean "
+                     "missiles.", "The THAAD plans are moving forward, Carter said."])
+    out = guard.repair(seeds["reuters"], [GOOD, BAD_NUMBER, BAD_PERSON],
+                       regenerate=lambda items: [next(rewrites) for _ in items])
+    assert [s.origin for s in out] == ["generated", "regenerated", "regenerated"]
 
 
 def test_hallucination_falls_back_to_article_when_rewrite_is_bad(
