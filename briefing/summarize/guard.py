@@ -42,6 +42,7 @@ from .postprocess import is_repeat
 
 ENTITY_KINDS = {"PERSON": "name", "ORG": "organisation", "GPE": "place", "LOC": "place",
                 "NORP": "group", "FAC": "place", "EVENT": "event"}
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who", "this", "that"}
 _FUZZY_LABELS = {"GPE", "LOC", "NORP"}  # Korea ~ Korean, China ~ Chinese
 
 ROLE_WORDS = {
@@ -97,6 +98,7 @@ class _Facts:
     dates: list[str]
     quotes: list[str]
     roles: list[_Role]
+    speakers: list[tuple[str, set[str]]] = field(default_factory=list)  # (surface, head forms)
 
 
 @dataclass
@@ -113,6 +115,8 @@ class _Source:
     roles: list[_Role]
     embeddings: np.ndarray | None = None
     ranks: np.ndarray | None = None
+    # per sentence, the head words of who speaks in it ("he" as "he"); parsed on first need
+    speakers: list[set[str]] | None = None
 
 
 class Guard:
@@ -312,7 +316,34 @@ class Guard:
             problems.append(f"similarity {score:.2f} to the closest article sentence is below "
                             f"{self.min_similarity:.2f}")
         citations = self._citations(src, f, sims, seeds)
+        if f.speakers:
+            # the sentences that could back the claim: cited, or close to it
+            near = set(citations) | {int(k) for k in top[:3] if sims[k] >= self.min_similarity}
+            for surface, forms in f.speakers:
+                if not self._speaks(src, forms, near):
+                    problems.append(f"who said it: the article does not have '{surface}' "
+                                    f"saying this")
         return Check(not problems, problems, citations, round(score, 4))
+
+    @staticmethod
+    def _speaks(src: _Source, forms: set[str], near: set[int]) -> bool:
+        """Is the speaker the one who says something in the sentences that support the claim?
+        A sentence whose speaker is only "he", "she" or "they" (or none: a quote running on)
+        takes the speakers of the sentence before it."""
+        if src.speakers is None:
+            # who speaks, and who the sentence is about ("Bruce is adamant he can ...")
+            src.speakers = [{w for h in _speaker_heads(d) + _root_subjects(d) for w in _forms(h)}
+                            for d in spacy_nlp().pipe(src.sentences)]
+        for k in near:
+            j = k
+            while j >= 0 and j >= k - 2:
+                named = {w for w in src.speakers[j] if w not in _PRONOUNS}
+                if forms & named:
+                    return True
+                if named:
+                    break
+                j -= 1
+        return False
 
     def _citations(self, src: _Source, f: _Facts, sims: np.ndarray, seeds: list[int],
                    ) -> list[int]:
@@ -393,7 +424,32 @@ def _facts(doc: Any) -> _Facts:
                 names.append((surface, toks))
             run = []
     return _Facts(entities, names, extract_numbers(doc.text), extract_date_words(doc.text),
-                  extract_quotes(doc.text), _roles(doc))
+                  extract_quotes(doc.text), _roles(doc),
+                  [(doc[h.left_edge.i: h.i + 1].text, _forms(h)) for h in _speaker_heads(doc)
+                   if h.pos_ in ("NOUN", "PROPN")])
+
+
+_SAY_LEMMAS = {"say", "tell", "add", "state", "announce", "claim", "warn", "note", "write",
+               "insist", "explain", "argue", "declare", "confirm", "deny", "accuse", "urge"}
+
+
+def _speaker_heads(doc: Any) -> list[Any]:
+    """The subjects of "said", "told", "warned"... and the objects of "according to"."""
+    heads = []
+    for t in doc:
+        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in _SAY_LEMMAS:
+            heads += [c for c in t.children if c.dep_ == "nsubj"]
+        elif t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+            heads += [c for c in doc[t.i + 1].children if c.dep_ == "pobj"]
+    return heads
+
+
+def _root_subjects(doc: Any) -> list[Any]:
+    return [c for t in doc if t.dep_ == "ROOT" for c in t.children if c.dep_ == "nsubj"]
+
+
+def _forms(head: Any) -> set[str]:
+    return set(norm_tokens(head.text)) | set(norm_tokens(head.lemma_))
 
 
 def _qualifies(tok: Any) -> bool:

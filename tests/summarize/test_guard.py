@@ -165,6 +165,31 @@ def test_first_person_needs_a_speaker(sentence: str, words: list[str]) -> None:
     assert speakerless_first_person(sentence) == words
 
 
+ALLIANCE = ("the THAAD decision is about protecting the United States and the Republic of Korea "
+            "from a North Korean missile attack.")
+
+
+@pytest.mark.parametrize("sentence, ok", [
+    # the quote runs on from "Carter said" two sentences up ("He waved aside concerns
+    # expressed by China" between them): China is in the article, but not as the speaker
+    (f"Carter said {ALLIANCE}", True),
+    (f"China said {ALLIANCE}", False),
+    ("Plans for THAAD are moving forward, according to senior U.S. officials.", True),
+    ("Senior U.S. officials said plans for the deployment of THAAD in South Korea are moving "
+     "forward.", True),
+    ("A senior U.S. defense official said they will have an announcement when they are ready.",
+     True),
+    ("He said the plans are moving forward.", True),  # a pronoun: not checkable here
+])
+def test_who_said_it(guard: Guard, seeds: dict[str, Article], sentence: str, ok: bool) -> None:
+    check = guard.check(seeds["reuters"], sentence)
+    said = [p for p in check.problems if p.startswith("who said it")]
+    assert check.supported is ok and bool(said) is not ok, check.problems
+    if not ok:
+        assert said == ["who said it: the article does not have 'China' saying this"]
+
+
+
 @pytest.mark.parametrize("sentence", [
     "Defense Secretary David Brunnstrom said plans to deploy THAAD in South Korea are moving "
     "forward.",
