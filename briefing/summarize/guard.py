@@ -99,6 +99,7 @@ class _Facts:
     quotes: list[str]
     roles: list[_Role]
     speakers: list[tuple[str, set[str]]] = field(default_factory=list)  # (surface, head forms)
+    placed: list[tuple[str, str, str]] = field(default_factory=list)  # (place, word, preposition)
 
 
 @dataclass
@@ -115,8 +116,10 @@ class _Source:
     roles: list[_Role]
     embeddings: np.ndarray | None = None
     ranks: np.ndarray | None = None
-    # per sentence, the head words of who speaks in it ("he" as "he"); parsed on first need
+    # per sentence, the head words of who speaks in it ("he" as "he") and all its lemmas;
+    # parsed on first need
     speakers: list[set[str]] | None = None
+    lemmas: list[set[str]] | None = None
 
 
 class Guard:
@@ -316,6 +319,14 @@ class Guard:
             problems.append(f"similarity {score:.2f} to the closest article sentence is below "
                             f"{self.min_similarity:.2f}")
         citations = self._citations(src, f, sims, seeds)
+        if f.placed:
+            self._parse(src)
+            assert src.lemmas is not None
+            for place, word, prep in f.placed:
+                holders = [k for k, t in enumerate(src.sentences) if place.lower() in t.lower()]
+                if holders and not any(word in src.lemmas[k] for k in holders):
+                    problems.append(f"'{word} ... {prep} {place}': the article does not say "
+                                    f"that of {place}")
         if f.speakers:
             # the sentences that could back the claim: cited, or close to it
             near = set(citations) | {int(k) for k in top[:3] if sims[k] >= self.min_similarity}
@@ -326,14 +337,22 @@ class Guard:
         return Check(not problems, problems, citations, round(score, 4))
 
     @staticmethod
+    def _parse(src: _Source) -> None:
+        if src.speakers is not None:
+            return
+        docs = list(spacy_nlp().pipe(src.sentences))
+        # who speaks, and who the sentence is about ("Bruce is adamant he can ...")
+        src.speakers = [{w for h in _speaker_heads(d) + _root_subjects(d) for w in _forms(h)}
+                        for d in docs]
+        src.lemmas = [{t.lemma_.lower() for t in d} for d in docs]
+
+    @staticmethod
     def _speaks(src: _Source, forms: set[str], near: set[int]) -> bool:
         """Is the speaker the one who says something in the sentences that support the claim?
         A sentence whose speaker is only "he", "she" or "they" (or none: a quote running on)
         takes the speakers of the sentence before it."""
-        if src.speakers is None:
-            # who speaks, and who the sentence is about ("Bruce is adamant he can ...")
-            src.speakers = [{w for h in _speaker_heads(d) + _root_subjects(d) for w in _forms(h)}
-                            for d in spacy_nlp().pipe(src.sentences)]
+        Guard._parse(src)
+        assert src.speakers is not None
         for k in near:
             j = k
             while j >= 0 and j >= k - 2:
@@ -426,7 +445,22 @@ def _facts(doc: Any) -> _Facts:
     return _Facts(entities, names, extract_numbers(doc.text), extract_date_words(doc.text),
                   extract_quotes(doc.text), _roles(doc),
                   [(doc[h.left_edge.i: h.i + 1].text, _forms(h)) for h in _speaker_heads(doc)
-                   if h.pos_ in ("NOUN", "PROPN")])
+                   if h.pos_ in ("NOUN", "PROPN")], _placed(doc))
+
+
+def _placed(doc: Any) -> list[tuple[str, str, str]]:
+    """What a place is said to be the place of: "expected in Singapore" -> (Singapore, expect,
+    in). The guard wants that word in an article sentence naming the place: a summary that moves
+    a place onto another clause ("deployment is expected in Singapore", where the article has
+    a meeting in Singapore and the announcement expected) fails."""
+    out = []
+    for ent in doc.ents:
+        prep = ent.root.head
+        if ent.label_ in ("GPE", "LOC", "FAC") and ent.root.dep_ == "pobj" and prep.pos_ == "ADP":
+            word = prep.head
+            if word.pos_ in ("VERB", "NOUN") and word.lemma_.lower() not in ("be", "have"):
+                out.append((ent.text, word.lemma_.lower(), prep.lower_))
+    return out
 
 
 _SAY_LEMMAS = {"say", "tell", "add", "state", "announce", "claim", "warn", "note", "write",

@@ -326,3 +326,19 @@ def test_rewrite_count_mismatch_is_a_model_error(guard: Guard,
                                                  seeds: dict[str, Article]) -> None:
     with pytest.raises(ModelError):
         guard.repair(seeds["reuters"], [BAD_NUMBER], regenerate=lambda items: [])
+
+
+def test_a_place_keeps_what_the_article_says_happens_there(guard: Guard,
+                                                           seeds: dict[str, Article]) -> None:
+    """The default model's Reuters summary once said "deployment ... is expected in Singapore":
+    every word is in the article, but Singapore is where Carter meets his counterpart, and
+    "expected" is the announcement (another sentence)."""
+    moved = guard.check(seeds["reuters"], "The deployment of the Terminal High Altitude Area "
+                        "Defense system is expected in Singapore, with the South Korean "
+                        "defense minister on the sidelines.")
+    assert not moved.supported
+    assert ("'expect ... in Singapore': the article does not say that of Singapore"
+            in moved.problems)
+    kept = guard.check(seeds["reuters"], "Carter will meet the South Korean defense minister "
+                       "at a meeting in Singapore.")
+    assert kept.supported, kept.problems
