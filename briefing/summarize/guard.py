@@ -13,6 +13,7 @@ trap of the Reuters seed, whose reporter must never become the Defense Secretary
 
 from __future__ import annotations
 
+import bisect
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -114,12 +115,12 @@ class _Source:
     dates: set[str]
     words: str
     roles: list[_Role]
+    # per sentence: the head words of who speaks in it or is its subject ("he" as "he"), and
+    # its lemmas
+    speakers: list[set[str]]
+    lemmas: list[set[str]]
     embeddings: np.ndarray | None = None
     ranks: np.ndarray | None = None
-    # per sentence, the head words of who speaks in it ("he" as "he") and all its lemmas;
-    # parsed on first need
-    speakers: list[set[str]] | None = None
-    lemmas: list[set[str]] | None = None
 
 
 class Guard:
@@ -252,6 +253,7 @@ class Guard:
             dates=set(extract_date_words(article.text)),
             words=quote_words(article.text),
             roles=_roles(doc),
+            **_per_sentence(doc, sentences),
         )
         self._sources[key] = src
         while len(self._sources) > 64:
@@ -320,8 +322,6 @@ class Guard:
                             f"{self.min_similarity:.2f}")
         citations = self._citations(src, f, sims, seeds)
         if f.placed:
-            self._parse(src)
-            assert src.lemmas is not None
             for place, word, prep in f.placed:
                 holders = [k for k, t in enumerate(src.sentences) if place.lower() in t.lower()]
                 if holders and not any(word in src.lemmas[k] for k in holders):
@@ -337,22 +337,10 @@ class Guard:
         return Check(not problems, problems, citations, round(score, 4))
 
     @staticmethod
-    def _parse(src: _Source) -> None:
-        if src.speakers is not None:
-            return
-        docs = list(spacy_nlp().pipe(src.sentences))
-        # who speaks, and who the sentence is about ("Bruce is adamant he can ...")
-        src.speakers = [{w for h in _speaker_heads(d) + _root_subjects(d) for w in _forms(h)}
-                        for d in docs]
-        src.lemmas = [{t.lemma_.lower() for t in d} for d in docs]
-
-    @staticmethod
     def _speaks(src: _Source, forms: set[str], near: set[int]) -> bool:
         """Is the speaker the one who says something in the sentences that support the claim?
         A sentence whose speaker is only "he", "she" or "they" (or none: a quote running on)
         takes the speakers of the sentence before it."""
-        Guard._parse(src)
-        assert src.speakers is not None
         for k in near:
             j = k
             while j >= 0 and j >= k - 2:
@@ -476,6 +464,28 @@ def _speaker_heads(doc: Any) -> list[Any]:
         elif t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
             heads += [c for c in doc[t.i + 1].children if c.dep_ == "pobj"]
     return heads
+
+
+def _per_sentence(doc: Any, sentences: list[str]) -> dict[str, list[set[str]]]:
+    """Speakers and lemmas of each of `sentences` (substrings of the parsed text, in order),
+    from the article's one parse: who says something ("said", "according to") or is what a
+    sentence is about ("Bruce is adamant he can ...")."""
+    starts, pos = [], 0
+    for s in sentences:
+        at = doc.text.find(s, pos)
+        starts.append(at if at >= 0 else pos)
+        pos = at + len(s) if at >= 0 else pos
+    speakers: list[set[str]] = [set() for _ in sentences]
+    lemmas: list[set[str]] = [set() for _ in sentences]
+    if sentences:
+        def index(tok: Any) -> int:
+            return max(0, bisect.bisect_right(starts, tok.idx) - 1)
+
+        for t in doc:
+            lemmas[index(t)].add(t.lemma_.lower())
+        for h in _speaker_heads(doc) + _root_subjects(doc):
+            speakers[index(h)] |= _forms(h)
+    return {"speakers": speakers, "lemmas": lemmas}
 
 
 def _root_subjects(doc: Any) -> list[Any]:
