@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 from functools import cache
+from typing import Any
 
 
 def cpu_threads() -> int:
@@ -71,3 +74,28 @@ def physical_cores() -> int:
     except OSError:
         pass
     return max(1, min(allowed, len(cores) or allowed))
+
+
+@cache
+def _libc_malloc_trim() -> Any:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to release
+        return None
+
+
+def release_free_memory() -> None:
+    """Hand the heap's free pages back to the OS (glibc `malloc_trim`; elsewhere a no-op).
+
+    CTranslate2 reads its model file and builds each batch's activations on the C heap. After
+    glibc has freed a large block it raises its mmap threshold, so later blocks of up to 32 MB
+    come from the heap and, once freed, stay counted in the process's memory. Measured on the
+    default model: loading it leaves 330 MB of freed pages behind (1,309 MB resident, 981 MB
+    after a trim), a 12-article brief peaks 220 MB lower (2,116 against 1,896 MB) with a trim
+    after loading and after each batch, and a trim costs milliseconds. Fixing the mmap
+    threshold instead gave the same peak but 20 times the page faults (sys 131 s against 6 s).
+    """
+    trim = _libc_malloc_trim()
+    if trim is not None:
+        trim(0)

@@ -54,3 +54,20 @@ def test_a_prompt_longer_than_the_token_budget_still_runs(gen: CTranslate2Genera
     out = gen.generate(prompts, 12)
     assert len(out) == len(prompts) and all(out)
     assert out[1:] == gen.generate(prompts[1:], 12)
+
+
+def test_memory_budget_shrinks_the_batch(gen: CTranslate2Generator) -> None:
+    prompts = [Prompt(SYSTEM, f"<article>\n{a}\n</article>") for a in ARTICLES]
+    tokens = gen.batch_tokens
+    gen.batch_tokens, gen.memory_budget = 2048, None
+    try:
+        assert gen.token_budget() == 2048
+        wide = gen.generate(prompts, 12)  # all four in one batch
+        gen.memory_budget = 300 * gen.bytes_per_prompt_token()
+        assert gen.token_budget() == 300
+        gen.memory_budget = 1  # below any batch: one short prompt per batch, never nothing
+        assert gen.token_budget() == 256
+        narrow = gen.generate(prompts, 12)
+    finally:
+        gen.batch_tokens, gen.memory_budget = tokens, None
+    assert narrow == wide
