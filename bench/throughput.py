@@ -156,6 +156,12 @@ def _run_ct2_plain(texts: list[str], max_new: int, model: str) -> dict:
             "gen_tokens": sum(len(r.sequences_ids[0]) for r in res), "outputs": outs}
 
 
+def _batch_memory() -> int | None:
+    """`BRIEFING_BATCH_MEMORY` (MB), as `briefing brief` reads it: what one batch may use."""
+    mb = os.environ.get("BRIEFING_BATCH_MEMORY", "")
+    return int(mb) * 2**20 if mb.isdigit() else None
+
+
 def _run_ours(texts: list[str], max_new: int, model: str, backend: str) -> dict:
     from briefing.backends.select import make_generator
     from briefing.models.load import resolve
@@ -165,6 +171,7 @@ def _run_ours(texts: list[str], max_new: int, model: str, backend: str) -> dict:
 
     t0 = time.perf_counter()
     gen = make_generator(resolve(model), backend=backend)
+    gen.memory_budget = _batch_memory()
     load = time.perf_counter() - t0
     tmpl = load_prompt("summarize")
     t1 = time.perf_counter()
@@ -189,7 +196,7 @@ def _run_end_to_end(texts: list[str], max_new: int, model: str, backend: str) ->
         for i, text in enumerate(texts):
             Path(d, f"{i:04d}.txt").write_text(text, encoding="utf-8")
         settings = Settings(inputs=[Path(d)], model=model, backend=backend, use_cache=False,
-                            quiet=True)  # the default length, as `briefing brief` runs
+                            quiet=True, batch_memory=_batch_memory())  # default length
         t0 = time.perf_counter()
         handle = pipeline.ModelHandle(settings, pipeline.resolve(model))
         gen = handle.generator()
