@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,7 @@ class CTranslate2Generator:
         self.name = f"ctranslate2:{source.label}"
         self.batch_tokens = batch_tokens
         self.memory_budget: int | None = None  # bytes a batch may use; set by the pipeline
+        self.time_budget: float | None = None  # seconds of generation per prompt
         self._hidden = _hidden_size(hf_dir)
         cfg_len = getattr(self.tokenizer, "model_max_length", 32768) or 32768
         self.context_length = int(min(cfg_len, 32768))
@@ -143,13 +145,22 @@ class CTranslate2Generator:
             results = self.model.generate_batch(
                 [tokens[i] for i in batch], max_batch_size=len(batch), beam_size=1,
                 sampling_topk=1, max_length=max_new_tokens, include_prompt_in_result=False,
-                end_token=self._end,
+                end_token=self._end, callback=self._deadline(len(batch)),
             )
             for i, r in zip(batch, results, strict=True):
                 outputs[i] = self.tokenizer.decode(r.sequences_ids[0],
                                                    skip_special_tokens=True).strip()
             release_free_memory()
         return outputs
+
+
+    def _deadline(self, width: int) -> Callable[[Any], bool] | None:
+        """A per-token callback that stops the batch once it has had `time_budget` seconds per
+        prompt (the output is then cut at its last full sentence downstream)."""
+        if not self.time_budget:
+            return None
+        end = time.monotonic() + self.time_budget * width
+        return lambda _step: time.monotonic() > end
 
 
 def _hidden_size(hf_dir: Path) -> int:

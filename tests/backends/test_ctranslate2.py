@@ -71,3 +71,15 @@ def test_memory_budget_shrinks_the_batch(gen: CTranslate2Generator) -> None:
     finally:
         gen.batch_tokens, gen.memory_budget = tokens, None
     assert narrow == wide
+
+
+def test_time_budget_cuts_generation_short(gen: CTranslate2Generator) -> None:
+    prompt = Prompt("You are a helpful assistant.", "Write a long story about a lighthouse keeper.")
+    gen.time_budget = None
+    free = gen.generate([prompt], 40)[0]
+    gen.time_budget = 1e-6
+    try:
+        cut = gen.generate([prompt], 40)[0]
+    finally:
+        gen.time_budget = None
+    assert gen.count_tokens(cut) < gen.count_tokens(free)
