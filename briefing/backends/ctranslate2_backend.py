@@ -153,7 +153,6 @@ class CTranslate2Generator:
             release_free_memory()
         return outputs
 
-
     def _deadline(self, width: int) -> Callable[[Any], bool] | None:
         """A per-token callback that stops the batch once it has had `time_budget` seconds per
         prompt (the output is then cut at its last full sentence downstream)."""
