@@ -98,8 +98,9 @@ class CTranslate2Generator:
         eos = self.tokenizer.eos_token_id
         self._end = sorted({eos} | set(_generation_eos(hf_dir))) if eos is not None else None
 
-    def bytes_per_prompt_token(self) -> int:
-        """Memory a batch's forward pass takes per prompt token, while it runs.
+    def bytes_per_token(self) -> int:
+        """Memory a batch's forward pass takes per prompt token while it runs (what
+        `memory_budget` is divided by, as in the transformers backend).
 
         Measured on the default model (hidden size 896): 164 MB more for one 500-token prompt,
         294 MB for 1,000, 546 MB for two of 1,000 or five of 400, 654 MB for one of 2,000:
@@ -108,11 +109,11 @@ class CTranslate2Generator:
         """
         return 336 * self._hidden
 
-    def token_budget(self) -> int:
+    def _token_budget(self) -> int:
         """Prompt tokens one batch may hold: `batch_tokens`, capped by the memory budget."""
         if not self.memory_budget:
             return self.batch_tokens
-        return min(self.batch_tokens, max(256, self.memory_budget // self.bytes_per_prompt_token()))
+        return min(self.batch_tokens, max(256, self.memory_budget // self.bytes_per_token()))
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
@@ -141,7 +142,7 @@ class CTranslate2Generator:
         to_tokens = self.tokenizer.convert_ids_to_tokens
         tokens = [to_tokens(self.encode(p)) for p in prompts]
         outputs: list[str] = [""] * len(prompts)
-        for batch in plan_batches([len(t) for t in tokens], max_new_tokens, self.token_budget()):
+        for batch in plan_batches([len(t) for t in tokens], max_new_tokens, self._token_budget()):
             results = self.model.generate_batch(
                 [tokens[i] for i in batch], max_batch_size=len(batch), beam_size=1,
                 sampling_topk=1, max_length=max_new_tokens, include_prompt_in_result=False,

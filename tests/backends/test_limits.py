@@ -10,11 +10,19 @@ from briefing.models.load import resolve
 PROMPT = Prompt("You are a helpful assistant.", "Write a long story about a lighthouse keeper.")
 
 
-@pytest.fixture(scope="module")
-def tiny():
-    from briefing.backends.transformers_backend import TransformersGenerator
+@pytest.fixture(scope="module", params=["transformers", "ctranslate2"])
+def tiny(request, session_cache):
+    if request.param == "transformers":
+        from briefing.backends.transformers_backend import TransformersGenerator
 
-    return TransformersGenerator(resolve("smollm2-135m"), device="cpu")
+        return TransformersGenerator(resolve("smollm2-135m"), device="cpu")
+    pytest.importorskip("ctranslate2")
+    from briefing.backends.ctranslate2_backend import CTranslate2Generator
+
+    # Module scope runs before the per-test cache isolation: point it at the session cache here.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BRIEFING_CACHE_DIR", str(session_cache))
+        return CTranslate2Generator(resolve("smollm2-135m"))
 
 
 def test_time_budget_cuts_generation_short(tiny):
@@ -25,7 +33,7 @@ def test_time_budget_cuts_generation_short(tiny):
         cut = tiny.generate([PROMPT], 60)[0]
     finally:
         tiny.time_budget = None
-    assert len(tiny.tokenizer(cut)["input_ids"]) < len(tiny.tokenizer(free)["input_ids"])
+    assert tiny.count_tokens(cut) < tiny.count_tokens(free)
 
 
 def test_memory_budget_shrinks_the_batch(tiny):
