@@ -60,6 +60,18 @@ def test_prepare_an_installed_model_converts_it_once(no_pip, isolated_cache):
     again = runner.invoke(app, ["models", "prepare", "smollm2-135m", "--backend",
                                 "transformers"])
     assert "safetensors: ready" in again.output
+    assert "embeddings: ready" in again.output or "sentence-transformers" in again.output
+
+
+def test_prepare_extractive_readies_the_embeddings_only(no_pip, isolated_cache):
+    from briefing.nlp import ct2_embedding_dir, embedding_engine
+
+    res = runner.invoke(app, ["models", "prepare", "extractive"])
+    assert res.exit_code == 0, res.output
+    assert "needs no generative model" in res.output
+    if embedding_engine() == "ctranslate2":
+        assert (ct2_embedding_dir() / "model.bin").is_file()
+        assert str(ct2_embedding_dir()) in "".join(res.output.split())  # however it wraps
 
 
 @pytest.mark.skipif(is_installed(QWEN_15B), reason="qwen-1.5b is installed here")

@@ -9,31 +9,18 @@ a few short articles decode together while a 2,000-token chunk of a long article
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from ..models.ct2 import convert_once, import_ctranslate2
 from ..models.load import ModelSource, ensure_converted
 from ..models.paths import cache_dir
-from ..progress import log, spinner
+from ..progress import spinner
 from .base import Prompt
 from .cpu import cpu_threads, release_free_memory
-
-INSTALL_HINT = "pip install ctranslate2==4.8.5"
-
-
-def import_ctranslate2() -> Any:
-    try:
-        import ctranslate2
-    except ImportError as e:
-        raise ModelError(
-            f"the ctranslate2 backend is not installed ({e}); install it with: {INSTALL_HINT}"
-        ) from None
-    return ctranslate2
 
 
 def ct2_dir(source: ModelSource) -> Path:
@@ -42,24 +29,7 @@ def ct2_dir(source: ModelSource) -> Path:
 
 def ensure_ct2(source: ModelSource, hf_dir: Path) -> Path:
     """Convert the Hugging Face weights in `hf_dir` to an int8 CTranslate2 model, once."""
-    ct2 = import_ctranslate2()
-    target = ct2_dir(source)
-    if (target / "model.bin").is_file():
-        return target
-    tmp = target.with_name(target.name + f".tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        with spinner(f"Converting {source.label} for CTranslate2 (once, about 30 s)"):
-            conv = ct2.converters.TransformersConverter(str(hf_dir), low_cpu_mem_usage=True)
-            conv.convert(str(tmp), quantization="int8", force=True)
-        shutil.rmtree(target, ignore_errors=True)
-        tmp.rename(target)
-    except Exception as e:  # noqa: BLE001 - anything from the converter is a model problem
-        raise ModelError(f"could not convert {source.label} for CTranslate2: {e}") from e
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    log(f"Cached {source.label} for CTranslate2 in {target}")
-    return target
+    return convert_once(hf_dir, ct2_dir(source), source.label, "int8")
 
 
 class CTranslate2Generator:
@@ -71,15 +41,13 @@ class CTranslate2Generator:
             raise ModelError("the ctranslate2 backend here serves causal models only "
                              "(use --backend transformers)")
         ct2 = import_ctranslate2()
-        from transformers import AutoTokenizer
-
         hf_dir = ensure_converted(source) if source.kind == "gguf" else source.path
         assert hf_dir is not None
         model_dir = ensure_ct2(source, hf_dir)
         self.model_dir = model_dir
         dev = "cuda" if device and device.startswith("cuda") else "cpu"
         with spinner(f"Loading {source.label} (CTranslate2 int8)"):
-            self.tokenizer = AutoTokenizer.from_pretrained(str(hf_dir))
+            self.tokenizer = load_tokenizer(hf_dir)
             self.model = ct2.Generator(
                 str(model_dir), device=dev, compute_type="int8" if dev == "cpu" else "int8_float16",
                 inter_threads=1, intra_threads=n_threads or cpu_threads(),
@@ -135,10 +103,12 @@ class CTranslate2Generator:
         # article took 95 s and 3.6 GB at 8 examples per batch, 39 s and 2.2 GB at 2,048 tokens
         # (one chunk per batch). CTranslate2 sorts the prompts by length and cuts the batches
         # itself. Grouping them by length more finely (fewer prompt tokens fed one per step)
-        # was 17% faster end to end but cost 1.1 ROUGE-L on bench/quality.py, so it is not
-        # done (bench/README.md). No static_prompt for the shared system prompt: on 32 articles
-        # it was 6% slower than plain batches and gave the same outputs.
+        # was 17% faster end to end but cost 1.1 ROUGE-L on bench/quality.py, and batches of
+        # at most 1,536 tokens 0.4 (100 MB less memory), so neither is done (bench/README.md).
+        # No static_prompt for the shared system prompt: on 32 articles it was 6% slower than
+        # plain batches and gave the same outputs.
         to_tokens = self.tokenizer.convert_ids_to_tokens
+        release_free_memory()  # what the caller freed (parses, embeddings) before the batch
         results = self.model.generate_batch(
             [to_tokens(self.encode(p)) for p in prompts],
             max_batch_size=self._token_budget(), batch_type="tokens", beam_size=1,
@@ -156,6 +126,23 @@ class CTranslate2Generator:
             return None
         end = time.monotonic() + self.time_budget * width
         return lambda _step: time.monotonic() > end
+
+
+def load_tokenizer(hf_dir: Path) -> Any:
+    """The model's tokenizer (chat template included) without importing torch.
+
+    `AutoTokenizer` imports torch (transformers 5), 220 MB of resident memory in a process
+    that otherwise needs none: CTranslate2 runs the model. A model directory with a
+    `tokenizer.json` loads through `PreTrainedTokenizerFast`, which gives the same ids (checked
+    on the packaged models); one without it goes through `AutoTokenizer`.
+    """
+    if (Path(hf_dir) / "tokenizer.json").is_file():
+        from transformers import PreTrainedTokenizerFast
+
+        return PreTrainedTokenizerFast.from_pretrained(str(hf_dir))
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(hf_dir))
 
 
 def _hidden_size(hf_dir: Path) -> int:

@@ -90,11 +90,12 @@ def _run_pip(cmd: list[str]) -> int:
 def prepare(name: str, *, backend: str = "auto", device: str | None = None,
             install: Runner | None = None, show_progress: bool = True) -> list[str]:
     """Install (if missing), assemble and convert `name`; return what was done, step by step."""
+    from ..nlp import prepare_embeddings
     from .load import ensure_converted, resolve
     from .packaged import gguf_path, is_installed
 
     if name == EXTRACTIVE:
-        return ["extractive needs no model"]
+        return ["extractive needs no generative model", prepare_embeddings()]
     m = PACKAGED.get(name)
     if m is None:
         raise ModelError(f"unknown packaged model {name!r}; choose one of {', '.join(PACKAGED)}")
@@ -115,6 +116,7 @@ def prepare(name: str, *, backend: str = "auto", device: str | None = None,
     done.append(f"GGUF: {'ready' if before else 'assembled and verified'} at {path}")
     source = resolve(name, show_progress=show_progress)
     engine = _backend_for(source, backend, device)
+    done.append(prepare_embeddings())
     if engine == "llama-cpp":
         done.append("conversion: not needed (llama-cpp reads the GGUF)")
         return done

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..nlp import import_spacy
 from ..text import split_sentences
 
 _PREAMBLE = re.compile(
@@ -63,6 +64,7 @@ def is_repeat(sentence: str, earlier: str, threshold: float = 0.75) -> bool:
 
 
 def _content_words(sentence: str) -> set[str]:
+    import_spacy()  # spaCy's first import goes through briefing.nlp (keeps torch out)
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return {w for w in _WORD.findall(sentence.lower()) if w not in STOP_WORDS}

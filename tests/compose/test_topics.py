@@ -70,3 +70,18 @@ def test_embedding_text_uses_title_summary_and_lead(fixture_articles):
     text = topics.embedding_text(a, summaries_for([a])[a.id])
     assert text.startswith(a.title)
     assert "Soleimani" in text
+
+
+def test_average_linkage_merges_below_the_threshold_only():
+    import numpy as np
+
+    # A-B close, B-C close, A-C far: single linkage would chain all three; average linkage
+    # joins A and B (0.2), then {A, B} and C only if their mean distance (0.6) is below the cut.
+    dist = np.array([[0.0, 0.2, 0.9], [0.2, 0.0, 0.3], [0.9, 0.3, 0.0]])
+    assert topics.average_linkage_groups(dist, 0.5) == [[0, 1], [2]]
+    assert topics.average_linkage_groups(dist, 0.61) == [[0, 1, 2]]
+    assert topics.average_linkage_groups(dist, 0.6) == [[0, 1], [2]]  # at the cut: apart
+    assert topics.average_linkage_groups(dist, 0.1) == [[0], [1], [2]]
+    far = np.array([[0.0, 0.9, 0.1], [0.9, 0.0, 0.9], [0.1, 0.9, 0.0]])
+    assert topics.average_linkage_groups(far, 0.5) == [[0, 2], [1]]  # in order of first member
+    assert topics.average_linkage_groups(np.zeros((1, 1)), 0.5) == [[0]]
