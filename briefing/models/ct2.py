@@ -7,13 +7,12 @@ model then loads without either.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
 from ..progress import log, spinner
+from .paths import built_in_place_of
 
 INSTALL_HINT = "pip install ctranslate2==4.8.5"
 
@@ -30,25 +29,16 @@ def import_ctranslate2() -> Any:
 
 def convert_once(hf_dir: Path, target: Path, label: str, quantization: str,
                  expect: str = "about 30 s") -> Path:
-    """Convert the Hugging Face model in `hf_dir` into `target`, unless already there.
-
-    Written to a temporary sibling and renamed, so an interrupted conversion never leaves a
-    half-written model that a later run would load.
-    """
+    """Convert the Hugging Face model in `hf_dir` into `target`, unless already there."""
     ct2 = import_ctranslate2()
     if (target / "model.bin").is_file():
         return target
-    tmp = target.with_name(target.name + f".tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
     try:
-        with spinner(f"Converting {label} for CTranslate2 (once, {expect})"):
+        with built_in_place_of(target) as tmp, \
+                spinner(f"Converting {label} for CTranslate2 (once, {expect})"):
             conv = ct2.converters.TransformersConverter(str(hf_dir), low_cpu_mem_usage=True)
             conv.convert(str(tmp), quantization=quantization, force=True)
-        shutil.rmtree(target, ignore_errors=True)
-        tmp.rename(target)
     except Exception as e:  # noqa: BLE001 - anything from the converter is a model problem
         raise ModelError(f"could not convert {label} for CTranslate2: {e}") from e
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     log(f"Cached {label} for CTranslate2 in {target}")
     return target

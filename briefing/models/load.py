@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from ..errors import ModelError
 from ..progress import log, spinner
 from .packaged import gguf_path
-from .paths import cache_dir
+from .paths import built_in_place_of, cache_dir
 from .registry import EXTRACTIVE, PACKAGED
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -103,10 +102,9 @@ def ensure_converted(source: ModelSource) -> Path:
         return target
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    tmp = target.with_name(target.name + f".tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
     try:
-        with spinner(f"Converting {source.label} to safetensors (once, about a minute)"):
+        with built_in_place_of(target) as tmp, \
+                spinner(f"Converting {source.label} to safetensors (once, about a minute)"):
             d, name = str(source.path.parent), source.path.name
             tok = AutoTokenizer.from_pretrained(d, gguf_file=name)
             model = AutoModelForCausalLM.from_pretrained(d, gguf_file=name)
@@ -116,14 +114,10 @@ def ensure_converted(source: ModelSource) -> Path:
             model.save_pretrained(tmp)
             tok.save_pretrained(tmp)
             (tmp / ".complete").write_text(str(source.path))
-        shutil.rmtree(target, ignore_errors=True)
-        tmp.rename(target)
     except BriefingErrorTypes:
         raise
     except Exception as e:  # noqa: BLE001 - anything from the converter is a model problem
         raise ModelError(f"could not convert {source.label}: {e}") from e
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     log(f"Cached {source.label} as safetensors in {target}")
     return target
 
