@@ -1,10 +1,9 @@
 """CTranslate2 backend: int8 on the CPU, batches bounded in tokens, greedy decoding.
 
 The model is converted once from the cached safetensors into
-`cache_dir()/ct2/<model_id>` (int8, about 30 s for the 0.5B model). Prompts are sorted by
-length and cut into batches of at most `batch_tokens` prompt tokens, where the lengths jump
-(`batching.plan_batches`): a few short articles decode together, a 2,000-token chunk of a long
-article runs alone, and a 600-token prompt does not wait behind a 200-token one.
+`cache_dir()/ct2/<model_id>` (int8, about 30 s for the 0.5B model). CTranslate2 sorts the
+prompts by length itself and cuts them into batches of at most `batch_tokens` prompt tokens, so
+a few short articles decode together while a 2,000-token chunk of a long article runs alone.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from ..models.load import ModelSource, ensure_converted
 from ..models.paths import cache_dir
 from ..progress import spinner
 from .base import Prompt
-from .batching import plan_batches
 from .cpu import cpu_threads, release_free_memory
 
 
@@ -103,33 +101,27 @@ class CTranslate2Generator:
         # Batches bounded in tokens, not examples: CTranslate2's CPU attention slows down and
         # grows with batch x length squared. Four chunks of ~2,000 tokens of a 20,000-word
         # article took 95 s and 3.6 GB at 8 examples per batch, 39 s and 2.2 GB at 2,048 tokens
-        # (one chunk per batch). Within that bound, `plan_batches` groups prompts of close
-        # length: CTranslate2 feeds the part of a prompt beyond the batch's shortest one token
-        # per decoding step. How prompts are grouped changes the int8 model's greedy output on
-        # many articles, and with it ROUGE-L on bench/quality.py by up to ~1 point either way
-        # (one by one 35.7, these groups 35.7, CTranslate2's own 36.8 and, at 1,536 tokens,
-        # 36.4): no grouping is more faithful than another, so the faster one is used
-        # (bench/README.md). No static_prompt for the shared system prompt: on 32 articles it
-        # was 6% slower than plain batches and gave the same outputs.
+        # (one chunk per batch). CTranslate2 sorts the prompts by length and cuts the batches
+        # itself. Grouping them by length more finely (fewer prompt tokens fed one per step)
+        # was 17% faster end to end but cost 1.1 ROUGE-L on bench/quality.py, and batches of
+        # at most 1,536 tokens 0.4 (100 MB less memory), so neither is done (bench/README.md).
+        # No static_prompt for the shared system prompt: on 32 articles it was 6% slower than
+        # plain batches and gave the same outputs.
         to_tokens = self.tokenizer.convert_ids_to_tokens
-        tokens = [to_tokens(self.encode(p)) for p in prompts]
-        outputs: list[str] = [""] * len(prompts)
-        for batch in plan_batches([len(t) for t in tokens], max_new_tokens, self._token_budget()):
-            release_free_memory()  # what was freed since (parses, embeddings, the last batch)
-            results = self.model.generate_batch(
-                [tokens[i] for i in batch], max_batch_size=len(batch), beam_size=1,
-                sampling_topk=1, max_length=max_new_tokens, include_prompt_in_result=False,
-                end_token=self._end, callback=self._deadline(len(batch)),
-            )
-            for i, r in zip(batch, results, strict=True):
-                outputs[i] = self.tokenizer.decode(r.sequences_ids[0],
-                                                   skip_special_tokens=True).strip()
+        release_free_memory()  # what the caller freed (parses, embeddings) before the batch
+        results = self.model.generate_batch(
+            [to_tokens(self.encode(p)) for p in prompts],
+            max_batch_size=self._token_budget(), batch_type="tokens", beam_size=1,
+            sampling_topk=1, max_length=max_new_tokens, include_prompt_in_result=False,
+            end_token=self._end, callback=self._deadline(len(prompts)),
+        )
         release_free_memory()
-        return outputs
+        return [self.tokenizer.decode(r.sequences_ids[0], skip_special_tokens=True).strip()
+                for r in results]
 
     def _deadline(self, width: int) -> Callable[[Any], bool] | None:
-        """A per-token callback that stops the batch once it has had `time_budget` seconds per
-        prompt (the output is then cut at its last full sentence downstream)."""
+        """A per-token callback that stops generation once the call has had `time_budget`
+        seconds per prompt (the output is then cut at its last full sentence downstream)."""
         if not self.time_budget:
             return None
         end = time.monotonic() + self.time_budget * width
