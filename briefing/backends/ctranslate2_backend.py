@@ -36,7 +36,7 @@ class CTranslate2Generator:
     backend_id = "ctranslate2"
 
     def __init__(self, source: ModelSource, device: str | None = None,
-                 batch_tokens: int = 2048, n_threads: int | None = None) -> None:
+                 batch_tokens: int = 1536, n_threads: int | None = None) -> None:
         if source.kind == "hf-seq2seq":
             raise ModelError("the ctranslate2 backend here serves causal models only "
                              "(use --backend transformers)")
@@ -101,11 +101,16 @@ class CTranslate2Generator:
         # Batches bounded in tokens, not examples: CTranslate2's CPU attention slows down and
         # grows with batch x length squared. Four chunks of ~2,000 tokens of a 20,000-word
         # article took 95 s and 3.6 GB at 8 examples per batch, 39 s and 2.2 GB at 2,048 tokens
-        # (one chunk per batch). CTranslate2 sorts the prompts by length and cuts the batches
-        # itself. Grouping them by length more finely (fewer prompt tokens fed one per step)
-        # was 17% faster end to end but cost 1.1 ROUGE-L on bench/quality.py, and batches of
-        # at most 1,536 tokens 0.4 (100 MB less memory), so neither is done (bench/README.md).
-        # No static_prompt for the shared system prompt: on 32 articles it was 6% slower than
+        # (one chunk per batch); 1,536 since torch left the process: a batch takes ~0.3 MB per
+        # prompt token, and a 34-article brief peaked at 1,415 MB against 1,511-1,519 at
+        # 2,048, at the same speed relative to plain CTranslate2 (0.52x against 0.50-0.54x).
+        # CTranslate2 sorts the prompts by length and cuts the batches itself. How prompts are
+        # grouped moves the int8 model's greedy output, and ROUGE-L on bench/quality.py with
+        # it, by about +-0.5 (one by one 35.7, these batches 36.4, at 2,048 tokens 36.8,
+        # grouped by close length 35.7): no grouping is more faithful than another. Grouping
+        # by close length (fewer prompt tokens fed one per decoding step) was 3% faster in an
+        # interleaved replay of a brief's calls, within the noise, so it is not done. No
+        # static_prompt for the shared system prompt: on 32 articles it was 6% slower than
         # plain batches and gave the same outputs.
         to_tokens = self.tokenizer.convert_ids_to_tokens
         release_free_memory()  # what the caller freed (parses, embeddings) before the batch
