@@ -102,8 +102,9 @@ class CTranslate2Generator:
         # grows with batch x length squared. Four chunks of ~2,000 tokens of a 20,000-word
         # article took 95 s and 3.6 GB at 8 examples per batch, 39 s and 2.2 GB at 2,048 tokens
         # (one chunk per batch); 1,536 since torch left the process: a batch takes ~0.3 MB per
-        # prompt token, and a 34-article brief peaked at 1,415 MB against 1,511-1,519 at
-        # 2,048, at the same speed relative to plain CTranslate2 (0.52x against 0.50-0.54x).
+        # prompt token, and a 34-article brief peaked at 1,415-1,485 MB (batches of ~1,600 and
+        # 1,536 tokens) against 1,505-1,519 at 2,048, at the same speed relative to plain
+        # CTranslate2 (0.52x against 0.50-0.54x).
         # CTranslate2 sorts the prompts by length and cuts the batches itself. How prompts are
         # grouped moves the int8 model's greedy output, and ROUGE-L on bench/quality.py with
         # it, by about +-0.5 (one by one 35.7, these batches 36.4, at 2,048 tokens 36.8,
