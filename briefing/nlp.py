@@ -7,7 +7,6 @@ installed, a run on the CTranslate2 backend keeps torch (and its 200-500 MB) out
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata as md
 import importlib.util
 import json
@@ -92,15 +91,14 @@ class CTranslate2Embedder(Embedder):
         from tokenizers import Tokenizer
 
         from .backends.cpu import cpu_threads, release_free_memory
-        from .models.ct2 import convert_once, import_ctranslate2
+        from .models.ct2 import import_ctranslate2
 
         src = embedding_model_dir()
         cfg = json.loads((src / "sentence_bert_config.json").read_text())
         self.tokenizer = Tokenizer.from_file(str(src / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(int(cfg.get("max_seq_length", 256)))
-        model_dir = convert_once(src, ct2_embedding_dir(), "the MiniLM embedding model",
-                                 "float32", "5 s")
+        model_dir = ensure_ct2_embeddings(src)
         self.model = import_ctranslate2().Encoder(
             str(model_dir), device="cpu", compute_type="float32",
             intra_threads=n_threads or cpu_threads())
@@ -120,13 +118,22 @@ class CTranslate2Embedder(Embedder):
         return out
 
 
-def ct2_embedding_dir() -> Path:
-    """Where the CTranslate2 form of the installed MiniLM lives in the user cache."""
+def ct2_embedding_dir(src: Path | None = None) -> Path:
+    """Where the CTranslate2 form of the installed MiniLM (`src`) lives in the user cache."""
+    from .models.load import _fingerprint
     from .models.paths import cache_dir
 
-    weights = embedding_model_dir() / "model.safetensors"
-    key = hashlib.sha256(f"{weights.resolve()}:{weights.stat().st_size}".encode()).hexdigest()
-    return cache_dir() / "ct2" / f"all-minilm-l6-v2-{key[:12]}"
+    weights = (src or embedding_model_dir()) / "model.safetensors"
+    return cache_dir() / "ct2" / f"all-minilm-l6-v2-{_fingerprint(weights)}"
+
+
+def ensure_ct2_embeddings(src: Path | None = None) -> Path:
+    """Convert the installed MiniLM for CTranslate2 (float32), once; return its directory."""
+    from .models.ct2 import convert_once
+
+    src = src or embedding_model_dir()
+    return convert_once(src, ct2_embedding_dir(src), "the MiniLM embedding model", "float32",
+                        "5 s")
 
 
 def prepare_embeddings() -> str:
@@ -135,8 +142,7 @@ def prepare_embeddings() -> str:
     if embedding_engine() != "ctranslate2":
         return "embeddings: sentence-transformers reads MiniLM as installed"
     was = (ct2_embedding_dir() / "model.bin").is_file()
-    CTranslate2Embedder()
-    return f"embeddings: {'ready' if was else 'converted'} at {ct2_embedding_dir()}"
+    return f"embeddings: {'ready' if was else 'converted'} at {ensure_ct2_embeddings()}"
 
 
 def embedding_engine() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..nlp import import_spacy
 from ..text import split_sentences
@@ -64,7 +65,13 @@ def is_repeat(sentence: str, earlier: str, threshold: float = 0.75) -> bool:
 
 
 def _content_words(sentence: str) -> set[str]:
+    stop = _stop_words()
+    return {w for w in _WORD.findall(sentence.lower()) if w not in stop}
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
     import_spacy()  # spaCy's first import goes through briefing.nlp (keeps torch out)
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    return {w for w in _WORD.findall(sentence.lower()) if w not in STOP_WORDS}
+    return frozenset(STOP_WORDS)
