@@ -86,7 +86,8 @@ def score(system: str, summaries: list[list[str]], references: list[str],
 
 
 def run_model(model: str, articles: list[Article], batch: int, *, length: str = "medium",
-              backend: str = "auto", prompts: Path | None = None) -> tuple[list, str]:
+              backend: str = "auto", prompts: Path | None = None,
+              key_sentences: int | None = None) -> tuple[list, str]:
     """Summaries from the project's summariser; (None, why) when the model cannot run."""
     if model != "extractive":
         from briefing.models.packaged import is_installed
@@ -105,6 +106,7 @@ def run_model(model: str, articles: list[Article], batch: int, *, length: str = 
         summarizer = ExtractiveSummarizer(sentences=3)
     else:
         summarizer = make_summarizer(model, length=length, style="prose", backend=backend,
+                                     key_sentences=key_sentences,
                                      prompts_dir=prompts)
     out = []
     for i in range(0, len(articles), batch):
@@ -143,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--length", default="medium", choices=["short", "medium", "long"])
     p.add_argument("--backend", default="auto")
     p.add_argument("--prompts", type=Path, default=None, help="a prompts folder to try")
+    p.add_argument("--key-sentences", type=int, default=None,
+                   help="key sentences the model reads (default: as `briefing brief`; 0: all)")
     args = p.parse_args(argv)
 
     articles, references = load(args.data, args.limit, args.skip)
@@ -152,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     for model in [m.strip() for m in args.models.split(",") if m.strip()]:
         t0 = time.perf_counter()
         summaries, note = run_model(model, articles, args.batch, length=args.length,
-                                    backend=args.backend, prompts=args.prompts)
+                                    backend=args.backend, prompts=args.prompts,
+                                    key_sentences=args.key_sentences)
         elapsed = time.perf_counter() - t0
         if note:
             results.append(Result(model, note=note))

@@ -162,6 +162,22 @@ def _batch_memory() -> int | None:
     return int(mb) * 2**20 if mb.isdigit() else None
 
 
+def _key_texts(texts: list[str], count: int) -> list[str]:
+    """What the model reads of each article, chosen as `briefing brief` chooses it (MiniLM
+    embeddings, lead-biased TextRank; timed with the generation)."""
+    from briefing.nlp import embedder
+    from briefing.summarize.extractive import key_text
+    from briefing.text import split_sentences
+
+    split = [split_sentences(t) for t in texts]
+    embs = embedder().encode([s for ss in split for s in ss])
+    out, offset = [], 0
+    for text, sentences in zip(texts, split, strict=True):
+        out.append(key_text(sentences, embs[offset: offset + len(sentences)], count) or text)
+        offset += len(sentences)
+    return out
+
+
 def _run_ours(texts: list[str], max_new: int, model: str, backend: str) -> dict:
     from briefing.backends.select import make_generator
     from briefing.models.load import resolve
@@ -176,6 +192,7 @@ def _run_ours(texts: list[str], max_new: int, model: str, backend: str) -> dict:
     tmpl = load_prompt("summarize")
     t1 = time.perf_counter()
     opts = SummaryOptions()  # what `briefing brief` asks for by default (--length medium)
+    texts = _key_texts(texts, opts.reads)
     prompts = [tmpl.render(article=t, sentences=str(opts.sentences), words=str(opts.words),
                            style=STYLE_HINT[opts.style]) for t in texts]
     outs = gen.generate(prompts, min(max_new, opts.max_new_tokens))

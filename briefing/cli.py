@@ -63,6 +63,11 @@ LengthOpt = Annotated[str | None, typer.Option(
          "Example: --length short")]
 StyleOpt = Annotated[str | None, typer.Option(
     help="prose (default) or bullets. Example: --style bullets")]
+KeySentencesOpt = Annotated[int | None, typer.Option(
+    "--key-sentences",
+    help="How many key sentences of each article the model reads (default 5, 7 for --length "
+         "long); 0 = the whole article. Long articles are always read whole, chunk by chunk. "
+         "Example: --key-sentences 0")]
 PromptsOpt = Annotated[Path | None, typer.Option(
     "--prompts",
     help="Folder of prompt templates overriding prompts/. Example: --prompts myprompts/")]
@@ -169,6 +174,7 @@ def brief(
     backend: BackendOpt = None,
     length: LengthOpt = None,
     style: StyleOpt = None,
+    key_sentences: KeySentencesOpt = None,
     prompts: PromptsOpt = None,
     focus: Annotated[str | None, typer.Option(
         help="Comma-separated keywords that rank topics higher. Example: --focus 'THAAD,Korea'")
@@ -203,7 +209,8 @@ def brief(
 
     settings, _ = _resolve(dict(
         inputs=folders or None, output=_output_option(output), formats=fmt, model=model,
-        backend=backend, length=length, style=style, prompts=prompts, focus=focus, title=title,
+        backend=backend, length=length, style=style, key_sentences=key_sentences,
+        prompts=prompts, focus=focus, title=title,
         force=force, template=template, since=since, recursive=recursive, max_size=max_size,
         cache=cache, device=device, engine=engine, ray_address=ray_address, quiet=quiet))
     try:
@@ -265,6 +272,7 @@ def summarize(
     backend: BackendOpt = None,
     length: LengthOpt = None,
     style: StyleOpt = None,
+    key_sentences: KeySentencesOpt = None,
     prompts: PromptsOpt = None,
     since: SinceOpt = None,
     recursive: RecursiveOpt = None,
@@ -286,8 +294,8 @@ def summarize(
 
     settings, _ = _resolve(dict(
         inputs=folders or None, model=model, backend=backend, length=length, style=style,
-        prompts=prompts, since=since, recursive=recursive, max_size=max_size, cache=cache,
-        device=device, quiet=quiet))
+        key_sentences=key_sentences, prompts=prompts, since=since, recursive=recursive,
+        max_size=max_size, cache=cache, device=device, quiet=quiet))
     try:
         _since(settings)
         with run_display():

@@ -66,6 +66,9 @@ KEYS: tuple[Key, ...] = (
     Key("device", "device", "str", "cpu, cuda or cuda:N (default: CUDA when present)"),
     Key("length", "length", "str", "short, medium or long", '"medium"'),
     Key("style", "style", "str", "prose or bullets", '"prose"'),
+    Key("key_sentences", "key_sentences", "int",
+        "how many key sentences of an article the model reads; 0 = the whole article "
+        "(default: 5, 7 for long)"),
     Key("focus", "focus", "list", "keywords that rank topics higher", "[]"),
     Key("title", "title", "str", "the brief's title", '"Morning brief"'),
     Key("template", "template", "path", "Word file whose styles the DOCX uses"),
@@ -310,6 +313,8 @@ def validate(s: Settings, provenance: Mapping[str, str]) -> None:
     s.formats = list(dict.fromkeys(f.lower() for f in s.formats))
     _check(s.max_bytes > 0, "max_size", p, "must be positive")
     _check(s.batch_size > 0, "batch_size", p, "must be positive")
+    _check(s.key_sentences is None or s.key_sentences >= 0, "key_sentences", p,
+           "must be 0 (the whole article) or more")
     _check(s.prompts_dir is None or s.prompts_dir.is_dir(), "prompts", p,
            f"{str(s.prompts_dir)!r} is not a folder")
     _check(s.template is None or s.template.is_file(), "template", p,
@@ -354,5 +359,6 @@ def _placeholder(key: Key) -> str:
     return {
         "output": '"output/today.docx"', "device": '"cpu"', "template": '"house-style.docx"',
         "prompts": '"myprompts"', "since": '"last"', "quiet": "true", "batch_size": "8",
+        "key_sentences": "8",
         "engine": '"local"', "ray_address": '"ray://head:10001"',
     }.get(key.name, '""')

@@ -112,6 +112,7 @@ class _LazySummarizer:
         if self._real is None:
             s, h = self._settings, self._handle
             self._real = make_summarizer(h.source, length=s.length, style=s.style,
+                                         key_sentences=s.key_sentences,
                                          prompts_dir=s.prompts_dir,
                                          generator=h.generator() if h.generative else None)
         return self._real.summarize(articles)
@@ -127,8 +128,10 @@ def summary_cache_key(settings: Settings, source: ModelSource) -> str:
         return extractive_key(SummaryOptions(length=settings.length).sentences)
     digests = [load_prompt(n, settings.prompts_dir).digest for n in ("summarize", "reduce",
                                                                      "strict")]
+    options = SummaryOptions(length=settings.length, style=settings.style,
+                             key_sentences=settings.key_sentences)
     return generative_key(source.model_id, resolved_backend(settings, source), digests,
-                          settings.length, settings.style)
+                          settings.length, settings.style, key_sentences=options.reads)
 
 
 def resolved_backend(settings: Settings, source: ModelSource) -> str:

@@ -31,6 +31,7 @@ class Settings:
     device: str | None = None
     length: str = "medium"
     style: str = "prose"
+    key_sentences: int | None = None  # what the model reads of an article; None: by length
     prompts_dir: Path | None = None
     focus: list[str] = field(default_factory=list)
     title: str = "Morning brief"

@@ -154,3 +154,13 @@ def test_starter_file_comments_every_key():
         assert f"{key.name} = " in text
     with pytest.raises(ConfigError):
         resolve({"length": "epic"}, {}, None)
+
+
+def test_key_sentences_from_the_cli_or_env_and_a_negative_count_is_refused():
+    settings, prov = resolve({"key_sentences": 0}, {"BRIEFING_KEY_SENTENCES": "5"}, None)
+    assert settings.key_sentences == 0 and prov["key_sentences"] == "command line"
+    settings, _ = resolve({}, {"BRIEFING_KEY_SENTENCES": "5"}, None)
+    assert settings.key_sentences == 5
+    assert resolve({}, {}, None)[0].key_sentences is None
+    with pytest.raises(ConfigError, match="--key-sentences must be 0"):
+        resolve({"key_sentences": -1}, {}, None)

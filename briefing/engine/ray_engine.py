@@ -165,7 +165,8 @@ class SummarizeWorker:
 
     def __init__(self, model: str, length: str, style: str, prompts_dir: str | None,
                  backend: str, device: str | None, cache_key: str, batch_size: int,
-                 cache_dir: str | None = None, use_cache: bool = True) -> None:
+                 cache_dir: str | None = None, use_cache: bool = True,
+                 key_sentences: int | None = None) -> None:
         self.batch_size = batch_size
         self.error = ""
         directory = Path(cache_dir) / "summaries" if cache_dir else None
@@ -173,6 +174,7 @@ class SummarizeWorker:
         try:
             source = resolve(model, show_progress=False)
             real = make_summarizer(source, length=length, style=style,
+                                   key_sentences=key_sentences,
                                    prompts_dir=Path(prompts_dir) if prompts_dir else None,
                                    backend=backend, device=device)
             self.summarizer = _Keyed(real, cache_key)
@@ -245,6 +247,7 @@ def summarise(settings: Settings, articles: list[Article], source: ModelSource, 
             "prompts_dir": str(settings.prompts_dir) if settings.prompts_dir else None,
             "backend": settings.backend, "device": settings.device, "cache_key": key,
             "batch_size": size, "cache_dir": _worker_cache_dir(), "use_cache": settings.use_cache,
+            "key_sentences": settings.key_sentences,
         }
         ds = _map_summaries(ds, worker_cls, min(workers, len(batches)), gpus_per_worker,
                             worker_kwargs)

@@ -17,14 +17,15 @@ __all__ = [
 
 
 def make_summarizer(model: str | ModelSource, *, length: str = "medium", style: str = "prose",
-                    prompts_dir: Path | None = None, backend: str = "auto",
-                    device: str | None = None, cache: SummaryCache | None = None,
+                    key_sentences: int | None = None, prompts_dir: Path | None = None,
+                    backend: str = "auto", device: str | None = None,
+                    cache: SummaryCache | None = None,
                     generator: Generator | None = None) -> Summarizer:
     """Build the summariser for a `--model` value (short name, GGUF file, HF directory or
     "extractive"). Loads the model unless `generator` is given: call once per run.
     `cache` is accepted for symmetry with `summarize_all`, which is where caching happens."""
     source = model if isinstance(model, ModelSource) else resolve(model)
-    options = SummaryOptions(length=length, style=style)
+    options = SummaryOptions(length=length, style=style, key_sentences=key_sentences)
     if source.kind == "extractive":
         from .extractive import ExtractiveSummarizer
 

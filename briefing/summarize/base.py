@@ -17,6 +17,9 @@ class SummaryOptions:
 
     length: str = "medium"
     style: str = "prose"
+    # how many key sentences of an article the model reads: None = by length (`reads`),
+    # 0 = the whole article
+    key_sentences: int | None = None
 
     @property
     def sentences(self) -> int:
@@ -25,6 +28,15 @@ class SummaryOptions:
     @property
     def words(self) -> int:
         return {"short": 35, "medium": 70, "long": 120}[self.length]
+
+    @property
+    def reads(self) -> int:
+        """Key sentences the model reads (0: all): two more than the summary has, at least 5.
+        Measured at medium (bench/README.md, Quality): reading 5, 8 or 12 beat the whole
+        article on ROUGE by 1-1.5 points, with 5 the fastest."""
+        if self.key_sentences is not None:
+            return self.key_sentences
+        return max(5, self.sentences + 2)
 
     @property
     def max_new_tokens(self) -> int:

@@ -90,6 +90,14 @@ def select(sentences: list[str], embeddings: np.ndarray, count: int, lead: float
     return sorted(chosen)
 
 
+def key_text(sentences: list[str], embeddings: np.ndarray | None, count: int) -> str | None:
+    """The `count` key sentences (`select`), in article order, as the text a generative model
+    reads; None when there is nothing to leave out (count 0, or no more sentences than that)."""
+    if not count or embeddings is None or len(sentences) <= count:
+        return None
+    return " ".join(sentences[k] for k in select(sentences, embeddings, count))
+
+
 class ExtractiveSummarizer:
     """Picks `sentences` article sentences per article; one embedding call for the whole batch."""
 

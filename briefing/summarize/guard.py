@@ -213,6 +213,22 @@ class Guard:
             results.append(kept)
         return results
 
+    def article_sentences(self, articles: Sequence[Article]
+                          ) -> list[tuple[list[str], np.ndarray | None]]:
+        """Each article's sentences and their embeddings (None when it has no sentences), all
+        embedded in one batch and kept for the checks that follow: the summariser picks what
+        the model reads from them."""
+        sources = [self._source(a) for a in articles]
+        fresh = list({id(s): s for s in sources
+                      if s.embeddings is None and s.sentences}.values())
+        if fresh:
+            embs = embedder().encode([t for s in fresh for t in s.sentences])
+            offset = 0
+            for s in fresh:
+                s.embeddings = embs[offset: offset + len(s.sentences)]
+                offset += len(s.sentences)
+        return [(s.sentences, s.embeddings) for s in sources]
+
     def grounding(self, article: Article, sentences: Sequence[str]) -> Grounding:
         """Share of the names (entities) and numbers of `sentences` found in the article."""
         src = self._source(article)

@@ -64,9 +64,11 @@ def test_pipeline_key_is_the_summarizers_key(fake_generator):
     from briefing.summarize import make_summarizer
 
     src = ModelSource(spec="x.gguf", kind="gguf", path=None, model_id="x-123")
-    for length, style in [("short", "prose"), ("long", "bullets")]:
-        settings = Settings(length=length, style=style, backend="fake")
-        made = make_summarizer(src, length=length, style=style, generator=fake_generator)
+    for length, style, reads in [("short", "prose", None), ("long", "bullets", None),
+                                 ("medium", "prose", 0), ("medium", "prose", 4)]:
+        settings = Settings(length=length, style=style, backend="fake", key_sentences=reads)
+        made = make_summarizer(src, length=length, style=style, key_sentences=reads,
+                               generator=fake_generator)
         assert made.cache_key == summary_cache_key(settings, src)
     other = summary_cache_key(Settings(length="long", style="prose", backend="fake"), src)
     assert other != summary_cache_key(Settings(length="short", style="prose", backend="fake"),

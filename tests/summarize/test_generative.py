@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from briefing.summarize.base import SummaryOptions
 from briefing.summarize.generative import GenerativeSummarizer
 from briefing.text import split_sentences
 from briefing.types import Article, text_id
@@ -77,3 +78,51 @@ def test_rewrites_of_a_whole_batch_go_to_the_model_in_one_call():
     assert len(gen.calls[1]) == 2
     assert [s.sentences[0].origin for s in out] == ["regenerated", "regenerated"]
     assert "Dupont" in out[0].text and "4 percent" in out[1].text
+
+
+LONGER = " ".join([
+    "Flooding on the Rhine closed the port of Duisburg to barges on Tuesday.",
+    "The river rose to 9.2 metres at the Ruhrort gauge, the highest level since 2021.",
+    "Harbour master Klaus Weber said traffic would resume once the water fell below 8 metres.",
+    "Steel makers along the river warned that shipments of ore could be delayed by a week.",
+    "Click here to subscribe to our newsletter for more news.",
+    "Rail operators added freight trains to carry some of the stranded cargo.",
+    "Weather forecasters expect more rain in the Black Forest over the weekend.",
+    "Insurers have not yet estimated the cost of the damage to warehouses.",
+    "The city opened two sports halls for residents whose homes were flooded.",
+    "Firefighters pumped water out of basements in the old town through the night.",
+    "A ferry service between the two banks was suspended until further notice.",
+    "Local schools will stay closed on Wednesday as a precaution.",
+])
+
+
+def test_the_model_reads_the_key_sentences_in_article_order_and_the_guard_the_whole_article():
+    sentences = split_sentences(LONGER)
+    gen = FakeGenerator(lambda p: "Local schools will stay closed on Wednesday as a precaution.")
+    s = GenerativeSummarizer(gen, "fake", options=SummaryOptions(key_sentences=5)).summarize(
+        [_article(LONGER)])[0]
+    user = gen.calls[0][0].user
+    read = [k for k, x in enumerate(sentences) if x in user]
+    assert len(read) == 5 and read[0] == 0  # the lead is always read
+    assert all(user.index(sentences[a]) < user.index(sentences[b])
+               for a, b in zip(read, read[1:], strict=False))
+    assert "subscribe" not in user  # site furniture is not a key sentence
+    # the last sentence was not read, but the summary of it is still checked against, and
+    # cited to, the whole article
+    assert 11 not in read
+    assert s.sentences[0].origin == "generated" and s.sentences[0].citations[0] == 11
+
+
+def test_key_sentences_zero_or_a_short_article_gives_the_model_the_whole_text():
+    gen = FakeGenerator(lambda p: "Flooding closed the port of Duisburg on Tuesday.")
+    GenerativeSummarizer(gen, "fake", options=SummaryOptions(key_sentences=0)).summarize(
+        [_article(LONGER)])
+    GenerativeSummarizer(gen, "fake").summarize([_article()])  # 4 sentences, fewer than 5
+    assert LONGER in gen.calls[0][0].user and TEXT in gen.calls[1][0].user
+
+
+def test_what_the_model_reads_is_part_of_the_cache_key():
+    keys = {GenerativeSummarizer(FakeGenerator(lambda p: ""), "fake",
+                                 options=SummaryOptions(key_sentences=k)).cache_key
+            for k in (None, 8, 0, 5)}
+    assert len(keys) == 3  # None means 5 at medium length
