@@ -152,27 +152,39 @@ def digest(d: Draft, per_article: int = 3, max_articles: int = 6) -> str:
     return "\n\n".join(blocks)
 
 
+def own_headline(d: Draft) -> str | None:
+    """A one-article story's own headline, when its source gave one (from the page, the
+    document or its first line, not cut from the lead sentence): the outlet's words, so
+    faithful by construction, and a generation fewer."""
+    if len(d.articles) != 1:
+        return None
+    a = d.articles[0]
+    if not a.title or a.provenance.get("title") == "lead sentence":
+        return None
+    return a.title if len(a.title.split()) <= 20 else None
+
+
 def titles(drafts: list[Draft], generator: Generator | None,
            prompts_dir: Path | None) -> list[str]:
-    """One title per draft: the model's when it names only what the articles name."""
-    fallback = [extractive_title(d) for d in drafts]
-    if generator is None or not drafts:
-        return fallback
+    """One title per draft: a one-article story keeps its own headline; otherwise the model's
+    when it names only what the articles name, else the most central article's title."""
+    out = [own_headline(d) or extractive_title(d) for d in drafts]
+    ask = [k for k, d in enumerate(drafts) if own_headline(d) is None]
+    if generator is None or not ask:
+        return out
     tpl = load_prompt("topic_title", prompts_dir)
     try:
-        raw = generator.generate([tpl.render(summaries=digest(d)) for d in drafts], 32)
+        raw = generator.generate([tpl.render(summaries=digest(drafts[k])) for k in ask], 32)
     except Exception as e:  # a failing model must not lose the brief
         log.warning("topic titles: generator failed (%s); using extractive titles", e)
-        return fallback
-    out = []
-    for d, r, fb in zip(drafts, raw, fallback, strict=True):
+        return out
+    for k, r in zip(ask, raw, strict=True):
         cand = clean_title(r)
-        if check_title(cand, d):
-            out.append(cand)
+        if check_title(cand, drafts[k]):
+            out[k] = cand
         else:
             log.info("topic title %r rejected (unsupported: %s)", cand,
-                     unsupported_terms(cand, d.corpus))
-            out.append(fb)
+                     unsupported_terms(cand, drafts[k].corpus))
     return out
 
 

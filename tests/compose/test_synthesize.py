@@ -175,11 +175,33 @@ def test_only_topics_of_several_articles_get_a_model_synthesis(everything):
     single = [t for t in brief.topics if len(t.articles) == 1]
     assert several and single
     titles, merges = gen.prompts  # one batch of titles, one batch of syntheses
-    assert len(titles) == len(brief.topics)
+    # a one-article story keeps the headline its source gave it (these fixtures all have one)
+    by_id = {a.id: a for a in arts}
+    assert all(t.title == by_id[t.articles[0]].title for t in single)
+    assert len(titles) == len(several)
     assert len(merges) == len(several)
     assert all("merge these reports" in p for p in merges)
 
     one = [arts[0]]
     gen = RecordingGenerator()
     compose(one, summaries_for(one), generator=gen)
-    assert len(gen.prompts) == 1  # titles only: nothing to merge
+    assert gen.prompts == []  # its own headline, and nothing to merge
+
+
+def test_a_one_article_story_keeps_its_own_headline_and_the_model_titles_the_rest(
+        seed_articles):
+    from dataclasses import replace
+
+    reuters = next(a for a in seed_articles if a.source == "Reuters")
+    reuters = replace(reuters, provenance={**reuters.provenance, "title": "html <title>"})
+    derived = replace(reuters, id="x" + reuters.id[1:], source="Wire",
+                      title="Plans for the deployment are moving forward",
+                      provenance={"title": "lead sentence"})
+    gen = FakeGenerator({"THAAD": "THAAD deployment plans in South Korea move forward"})
+    for article, expected, asked in [
+            (reuters, reuters.title, 0),  # the page's headline: no generation
+            (derived, "THAAD deployment plans in South Korea move forward", 1)]:
+        gen.calls = 0
+        brief = compose([article], summaries_for([article]), generator=gen)
+        assert brief.topics[0].title == expected
+        assert gen.calls == asked  # a one-article topic gets no synthesis call either
