@@ -126,3 +126,16 @@ def test_what_the_model_reads_is_part_of_the_cache_key():
                                  options=SummaryOptions(key_sentences=k)).cache_key
             for k in (None, 8, 0, 5)}
     assert len(keys) == 3  # None means 5 at medium length
+
+
+def test_chunks_fit_the_backends_batch_bound_so_none_runs_past_its_memory():
+    body = "\n\n".join(f"Paragraph {i}: the committee discussed routine budget item {i}."
+                       for i in range(400))
+    gen = FakeGenerator(lambda p: "The committee discussed routine budget items.")
+    gen.batch_tokens = 600
+    s = GenerativeSummarizer(gen, "fake", options=SummaryOptions(key_sentences=0))
+    assert s.max_chunk_tokens < 600
+    s.summarize([_article(body)])
+    chunk_prompts = gen.calls[0]
+    assert len(chunk_prompts) > 1
+    assert all(gen.count_tokens(p.system + p.user) <= 600 for p in chunk_prompts)
