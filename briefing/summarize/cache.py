@@ -89,7 +89,6 @@ def generative_key(model_id: str, backend: str, prompt_digests: list[str], lengt
     must know the key before loading the model, so both find the same cache entries.
     `max_chunk_tokens` is the requested cap; the effective chunk size follows from it, the
     model's context and the backend's batch bound (fixed by `model_id` and `backend`) and the
-    prompts. `key_sentences` is
-    how many of an article's sentences the model reads (0: all of them)."""
+    prompts. `key_sentences` is how many of an article's sentences the model reads (0: all)."""
     return digest("generative", GUARD_VERSION, model_id, backend, *prompt_digests, length, style,
                   str(max_chunk_tokens), f"reads={key_sentences}")
