@@ -28,6 +28,11 @@ DATELINE = re.compile(
     r"(?:,\s*(?P<when>[A-Z][a-z]{2,8}\.? \d{1,2}))?\s*"
     r"\((?P<org>[A-Z][A-Za-z.& ]{1,30})\)(?:\s*(?:-{1,2}|–|—|:)\s*|(?=[A-Z“\"']))"
 )
+# the web form with the place in title case, always glued to the first word: "Rome (CNN)The"
+WEB_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][a-z]+(?:,?\s[A-Z][a-z]+){0,3})\s\((?P<org>[A-Z][A-Za-z.&]{1,10})\)"
+    r"(?=[A-Z“\"'])"
+)
 # "【6月18日 AFP】" (Japanese wire dateline)
 CJK_DATELINE = re.compile(r"^【[^】]{0,30}?\s*(?P<org>AFP|AP|CNN|ロイター|共同|時事)】\s*")
 CAPTION = re.compile(
@@ -162,7 +167,7 @@ def _line_rule(s: str, res: CleanResult, at_top: bool) -> str | None:
             return None
         if META_LINE.match(s) and _DATEISH.search(s):
             return None
-        if m := DATELINE.match(s):
+        if m := DATELINE.match(s) or WEB_DATELINE.match(s):
             place = (m.group("place") or "").strip(" ,")
             if place:
                 res.found("dateline", _title_caps(place), "dateline")

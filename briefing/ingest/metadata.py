@@ -7,9 +7,11 @@ from datetime import date
 
 from ..text import split_paragraphs, split_sentences
 
+# a trailing attribution after a comma: ", senior U.S. officials said on Thursday"; not the
+# subject and verb of a lead ("The Federal Government says it should be safe ...")
 _ATTRIBUTION = re.compile(
-    r",?\s+(?:(?:senior|top|an?|the|two|several)\s+)?[\w.\s'’-]{0,60}?\b(?:said|says|told)\b"
-    r"(?:\s+on\s+\w+day)?[^,]*\.?$",
+    r",\s+(?:(?:senior|top|an?|the|two|several)\s+)?[\w.\s'’-]{0,60}?\b(?:said|says|told)\b"
+    r"(?:\s+[\w'’-]+){0,10}\.?$",
     re.IGNORECASE,
 )
 # where a long lead sentence can be cut into a headline: before a second clause
@@ -47,7 +49,9 @@ def headline_from_lead(text: str) -> str | None:
     if not sents:
         return None
     lead = sents[0].rstrip(".")
-    short = _ATTRIBUTION.sub("", lead).strip(" ,;:-") or lead
+    short = _ATTRIBUTION.sub("", lead).strip(" ,;:-")
+    if len(short.split()) < 4:  # the attribution was most of the sentence: keep it whole
+        short = lead
     if len(short.split()) > HEADLINE_MAX_WORDS:
         cuts = [m.start() for m in _CLAUSE_BREAK.finditer(short)
                 if 4 <= len(short[: m.start()].split()) <= HEADLINE_MAX_WORDS]

@@ -197,11 +197,51 @@ def test_a_one_article_story_keeps_its_own_headline_and_the_model_titles_the_res
     derived = replace(reuters, id="x" + reuters.id[1:], source="Wire",
                       title="Plans for the deployment are moving forward",
                       provenance={"title": "lead sentence"})
+    truncated = replace(derived, id="y" + reuters.id[1:],
+                        title="Plans for the deployment of the U.S. THAAD anti-missile system…")
+    untitled = replace(derived, id="z" + reuters.id[1:], title=None, provenance={})
     gen = FakeGenerator({"THAAD": "THAAD deployment plans in South Korea move forward"})
     for article, expected, asked in [
             (reuters, reuters.title, 0),  # the page's headline: no generation
-            (derived, "THAAD deployment plans in South Korea move forward", 1)]:
+            (derived, derived.title, 0),  # cut whole from the lead at a clause break
+            (truncated, "THAAD deployment plans in South Korea move forward", 1),
+            (untitled, "THAAD deployment plans in South Korea move forward", 1)]:
         gen.calls = 0
         brief = compose([article], summaries_for([article]), generator=gen)
         assert brief.topics[0].title == expected
         assert gen.calls == asked  # a one-article topic gets no synthesis call either
+
+
+def test_one_outlet_story_gets_a_plain_paragraph_and_no_placeholder_or_meta_talk(
+        seed_articles):
+    from dataclasses import replace
+
+    same = [replace(a, source="Wire") for a in seed_articles]  # one outlet, two articles
+    sums = summaries_for(same)
+    plain = ("Plans for the deployment of the U.S. THAAD anti-missile system in South Korea are "
+             "moving forward. South Korea and the US are set to begin talks as early as next "
+             "week on the deployment.")
+    fallback = compose(same, sums).topics[0].summary.text
+    for raw, expected in [
+            (plain, plain),
+            (plain + " Seoul says the deployment of the", plain),  # cut by the token limit
+            ("<Outlet> reports: " + plain, fallback),  # the prompt's placeholder copied
+            ("The news article is about THAAD. " + plain, fallback),
+            ("Both reports say that South Korea and the US are set to begin talks.", fallback),
+            # one article's summary restated: no merge, so the lead of each is shown instead
+            ("Plans for the deployment of the U.S. THAAD anti-missile system in South Korea "
+             "are moving forward. An announcement can be expected soon.", fallback)]:
+        gen = RecordingGenerator()
+        gen.syntheses = {"THAAD": raw}
+        topic = compose(same, sums, generator=gen).topics[0]
+        assert topic.summary.text == expected, raw
+        merge = gen.prompts[-1][0]
+        assert "reports:" not in merge and "<Outlet>" not in merge
+
+
+def test_several_outlets_are_shown_a_real_outlet_name_as_the_example(seed_articles):
+    gen = RecordingGenerator()
+    compose(seed_articles, summaries_for(seed_articles), generator=gen)
+    merge = gen.prompts[-1][0]
+    assert "<Outlet>" not in merge
+    assert '"Press TV reports: ..."' in merge or '"Reuters reports: ..."' in merge

@@ -31,6 +31,8 @@ def test_bylines_removed_and_author_kept(line, author):
     ("WASHINGTON (CNN) — ", "Washington", "CNN"),
     ("(CNN) -- ", None, "CNN"),
     ("(CNN)", None, "CNN"),
+    ("Rome (CNN)", "Rome", "CNN"),
+    ("Hong Kong (CNN)", "Hong Kong", "CNN"),
 ])
 def test_datelines(prefix, place, source):
     r = clean_text(prefix + BODY)
@@ -40,7 +42,8 @@ def test_datelines(prefix, place, source):
 
 
 def test_a_parenthesis_opening_a_story_with_a_space_is_not_a_dateline():
-    for line in ("(Updated) The council met on Tuesday.", "(AP) the wire said."):
+    for line in ("(Updated) The council met on Tuesday.", "(AP) the wire said.",
+                 "The Federal Reserve (Fed) raised rates.", "Rome (CNN) officials met."):
         assert clean_text(line).text == line
 
 
@@ -126,6 +129,12 @@ def test_site_footer_names_the_outlet():
     ("The central bank raised interest rates on Wednesday, the governor said.",
      "The central bank raised interest rates on Wednesday"),
     ("Floods hit the north.", "Floods hit the north"),
+    ("Prices rose 5 percent, the ministry said in a statement on its website late on Friday.",
+     "Prices rose 5 percent"),
+    # a lead whose subject says something is not an attribution to drop ("The" was left)
+    ("The Federal Government says new national fuel standards will cut emissions.",
+     "The Federal Government says new national fuel standards will cut emissions"),
+    ("Police said the man was arrested.", "Police said the man was arrested"),
 ])
 def test_headline_from_lead(lead, title):
     assert headline_from_lead(lead + " Another sentence follows.") == title
