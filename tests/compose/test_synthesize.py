@@ -157,6 +157,20 @@ def test_unsupported_terms_are_whole_words_and_numbers():
     assert unsupported_terms("Troops meet Carter", corpus) == []  # first word, any case
 
 
+def test_title_case_headlines_are_checked_for_names_not_for_capitals():
+    corpus = ("Indian security forces have shot dead eight suspected militants in Kashmir. "
+              "Spain has begun its campaign. Officials suspended the talks.")
+    # every capital a name: the model's title-case headlines were all rejected
+    assert unsupported_terms("Indian Security Forces Kill Eight Suspected Militants in Kashmir",
+                             corpus) == ["Kill"]
+    assert unsupported_terms("Officials Suspend Talks in Kashmir", corpus) == []
+    assert unsupported_terms("Officials Suspend Talks in Kashmir for Obama",
+                             corpus) == ["Obama"]
+    # a name is still a name in sentence case, and a possessive is its name
+    assert unsupported_terms("Officials suspend Talks", corpus) == ["Talks"]
+    assert unsupported_terms("Spain's campaign begins in Kashmir", corpus) == []
+
+
 class RecordingGenerator(FakeGenerator):
     def __init__(self) -> None:
         super().__init__({})
