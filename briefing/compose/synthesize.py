@@ -315,8 +315,9 @@ SYNTHESIS_MAX_TOKENS = 160
 
 def generated_synthesis(d: Draft, topic_id: str, raw: str) -> Statement | None:
     """Accept a model synthesis only if every sentence is grounded, says the news rather than
-    something about the reports and, with several outlets, is attributed to one of them, and if
-    it draws on at least two of the topic's articles; else None (the extractive synthesis takes
+    something about the reports and, with several outlets, is attributed to one of them (or
+    goes on from a sentence that is), and if it draws on at least two of the topic's articles
+    and outlets; else None (the extractive synthesis takes
     a lead sentence from up to three). An unfinished last sentence (cut by the token limit) is
     dropped first. On 34 Lee texts the 0.5B model's paragraph for 6 of 8 topics of several
     articles restated one article's summary (a road toll of 45, not the earlier 37 beside it)."""
@@ -327,8 +328,13 @@ def generated_synthesis(d: Draft, topic_id: str, raw: str) -> Statement | None:
         return None
     picks = []
     corpus = d.corpus + "\n" + "\n".join(d.outlets)  # datelines naming the outlet are cleaned
+    sources: list[str | None] = []
     for s in sents:
-        source = next((o for o in d.outlets if s.startswith(o)), None)
+        # "Press TV reports: X. An official said Y.": Y goes on with Press TV's report, and
+        # must rest on Press TV's summary like X
+        source = next((o for o in d.outlets if s.startswith(o)),
+                      sources[-1] if sources else None)
+        sources.append(source)
         why = ("talks about the reports" if _META_TALK.search(s) else
                f"unsupported {unsupported_terms(s, corpus)}" if unsupported_terms(s, corpus) else
                "no outlet named" if len(d.outlets) > 1 and source is None else "")
@@ -337,8 +343,9 @@ def generated_synthesis(d: Draft, topic_id: str, raw: str) -> Statement | None:
             log.info("synthesis rejected (%s): %r", why or "no summary sentence supports it", s)
             return None
         picks.append(sup)
-    if len({aid for aid, _ in picks}) < 2:  # a merge draws on more than one of its articles
-        log.info("synthesis rejected (draws on one article): %r", " ".join(sents))
+    # a merge draws on more than one of its articles, and on two outlets where there are
+    if len({aid for aid, _ in picks}) < 2 or len(set(sources)) < min(2, len(d.outlets)):
+        log.info("synthesis rejected (draws on one article or outlet): %r", " ".join(sents))
         return None
     return statement(" ".join(sents), picks, topic_id)
 

@@ -139,6 +139,25 @@ def test_model_synthesis_must_attribute_each_outlet(seed_articles, seed_brief):
     assert all(topic.summary.citations.values())
 
 
+def test_an_unattributed_sentence_goes_on_with_the_outlet_before_it(seed_articles, seed_brief):
+    sums = summaries_for(seed_articles)
+    fallback = seed_brief.topics[0].summary.text
+    reuters = ("Reuters reports: Plans for the deployment of the U.S. THAAD anti-missile system "
+               "in South Korea are moving forward. ")
+    carter = ("Defense Secretary Ash Carter said recent North Korean missile tests showed the "
+              "need for improved missile defenses. ")
+    press_tv = ("Press TV reports: South Korea and the US are set to begin talks as early as "
+                "next week on the deployment.")
+    seoul = "Seoul says the deployment would be a response to North Korea's rocket launch. "
+    for raw, accepted in [
+            (reuters + carter + press_tv, True),  # Carter's words are Reuters' report
+            (reuters + seoul + press_tv, False),  # Seoul's are Press TV's, not Reuters'
+            (reuters + carter, False)]:  # one outlet of two
+        gen = FakeGenerator({}, {"THAAD": raw})
+        text = compose(seed_articles, sums, generator=gen).topics[0].summary.text
+        assert (text == raw.strip()) == accepted and (text == fallback) != accepted, raw
+
+
 def test_failing_generator_falls_back(seed_articles, seed_brief):
     class Broken(FakeGenerator):
         def generate(self, prompts, max_new_tokens):
