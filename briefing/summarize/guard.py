@@ -14,6 +14,7 @@ trap of the Reuters seed, whose reporter must never become the Defense Secretary
 from __future__ import annotations
 
 import bisect
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +60,14 @@ ROLE_WORDS = {
     "superintendent", "dean", "bishop", "cardinal", "treasurer", "speaker",
 }
 _PAIR_MARGIN = 0.05  # a pair must explain the sentence clearly better than one sentence
+# a sentence about the article instead of the news: "The article discusses the relief ...",
+# "It mentions the use of ..." (4% of the 0.5B model's summaries on bench/quality.py's first
+# 50 articles, 9% of the tiny model's); "The article reports that X" is cut to X before this
+_ABOUT_THE_ARTICLE = re.compile(
+    r"^(?:the|this) (?:news )?article\b|^(?:the|this) news (?:story|report)\b"
+    r"|^it (?:also )?(?:mentions|discusses|describes|highlights|covers)\b",
+    re.IGNORECASE,
+)
 _PLACE_LABELS = {"GPE", "NORP", "LOC"}  # "U.S." in "U.S. Defense Secretary" is checked as a place
 
 
@@ -312,6 +321,10 @@ class Guard:
         for r in f.roles:
             if not _role_supported(r, src.roles):
                 problems.append(f"name '{r.name_text}' as '{r.role_text}' not supported")
+        m = _ABOUT_THE_ARTICLE.match(sentence)
+        if m and m.group().lower() not in src.flat:  # unless the article itself says so
+            problems.append(f"'{m.group()}': a sentence about the article, not the news: "
+                            "state what happened")
         words = speakerless_first_person(sentence)
         if words:
             said = "', '".join(words)

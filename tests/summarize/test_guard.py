@@ -315,6 +315,28 @@ def test_quote_without_speaker_is_rewritten_or_replaced(guard: Guard,
     assert out.text in split_sentences(article.text)
 
 
+@pytest.mark.parametrize("sentence", [
+    "The article discusses plans to deploy the THAAD anti-missile system in South Korea.",
+    "This news article is about the deployment of THAAD in South Korea.",
+    "It mentions the deployment of the THAAD anti-missile system in South Korea.",
+])
+def test_a_sentence_about_the_article_is_rewritten_as_news(guard: Guard,
+                                                           seeds: dict[str, Article],
+                                                           sentence: str) -> None:
+    article = seeds["reuters"]
+    check = guard.check(article, sentence)
+    assert not check.supported
+    assert any("a sentence about the article, not the news" in p for p in check.problems)
+    rewrite = ("Plans for the deployment of the U.S. THAAD anti-missile system in South Korea "
+               "are moving forward.")
+    (out,) = guard.repair(article, [sentence], regenerate=FakeRegenerate(rewrite))
+    assert (out.text, out.origin) == (rewrite, "regenerated")
+    # an article that itself speaks of "the article" (a treaty's, a law's) may be summarised so
+    law = "The article was added to the constitution in 1992. The article discusses trade."
+    own = Article(id=text_id(law), path="law.txt", text=law)
+    assert guard.check(own, "The article discusses trade.").supported
+
+
 def test_repair_without_regenerate_goes_straight_to_the_article(
         guard: Guard, seeds: dict[str, Article]) -> None:
     out = guard.repair(seeds["presstv"], ["Kim Jong Un said 40,000 US soldiers are in Japan."])
