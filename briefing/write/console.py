@@ -23,6 +23,7 @@ from briefing.write.outline import (
     angle,
     cover_lines,
     key_fact_groups,
+    repeats_topic,
     topic_articles,
     topic_sources,
     unassigned_articles,
@@ -64,12 +65,14 @@ def _bullets(items: Iterable[Text], bullet: str = "\u2022") -> Table:
     return grid
 
 
-def _article_block(a: BriefArticle, number: int | None) -> Group:
+def _article_block(a: BriefArticle, number: int | None, said: bool = False) -> Group:
     head = Text()
     if number:
         head.append(f"[{number}] ", style=REF)
     head.append(article_title(a), style="bold")
     meta = Text(" \u00b7 ".join(article_meta(a)), style=META)
+    if said:  # the topic's paragraph above is this summary
+        return Group(head, Padding(meta, (0, 0, 0, 4)))
     summary = Text(one_line(a.summary) or "No summary was produced for this article.")
     return Group(head, Padding(Group(meta, summary), (0, 0, 0, 4)))
 
@@ -170,7 +173,8 @@ class BriefingView:
         articles = topic_articles(self.briefing, topic)
         if articles:
             parts.append(_heading("Articles"))
-            parts += [_article_block(a, self.cite.number(a.id)) for a in articles]
+            parts += [_article_block(a, self.cite.number(a.id), repeats_topic(topic, a))
+                      for a in articles]
         while parts and isinstance(parts[-1], Text) and not parts[-1].plain:
             parts.pop()
         title = Text(f"{index}. ", style=TITLE).append(one_line(topic.title) or "Untitled topic")

@@ -29,6 +29,7 @@ from briefing.write.outline import (
     angle,
     cover_lines,
     key_fact_groups,
+    repeats_topic,
     topic_articles,
     topic_line,
     unassigned_articles,
@@ -204,12 +205,14 @@ class _Writer:
         if articles:
             self.heading("Articles", 2)
             for a in articles:
-                self.article(a, level=3)
+                self.article(a, level=3, said=repeats_topic(topic, a))
 
-    def article(self, a: BriefArticle, level: int) -> None:
+    def article(self, a: BriefArticle, level: int, said: bool = False) -> None:
         number = self.cite.number(a.id)
         self.heading(article_title(a), level, refs=[number] if number else None)
         meta = self.para(" \u00b7 ".join(article_meta(a)), house.META)
+        if said:  # the topic's paragraph above is this summary
+            return
         meta.paragraph_format.keep_with_next = True
         summary = one_line(a.summary)
         self.para(summary or "No summary was produced for this article.")

@@ -10,6 +10,7 @@ from briefing.write.outline import (
     angle,
     cover_lines,
     key_fact_groups,
+    repeats_topic,
     topic_articles,
     topic_line,
     unassigned_articles,
@@ -110,16 +111,17 @@ def _topic(briefing: Briefing, topic: Topic, cite: Citations, statement) -> list
     if articles:
         out += ["### Articles", ""]
         for a in articles:
-            out += _article(a, cite, "####")
+            out += _article(a, cite, "####", repeats_topic(topic, a))
     return out
 
 
-def _article(a: BriefArticle, cite: Citations, level: str) -> list[str]:
+def _article(a: BriefArticle, cite: Citations, level: str, said: bool = False) -> list[str]:
     number = cite.number(a.id)
     ref = footnotes([number]) if number else ""
     summary = md_text(a.summary) or "*No summary was produced for this article.*"
     return [f"{level} {md_text(article_title(a))}{ref}", "",
-            f"*{' · '.join(md_text(m) for m in article_meta(a))}*", "", summary, ""]
+            f"*{' · '.join(md_text(m) for m in article_meta(a))}*", "",
+            *([] if said else [summary, ""])]
 
 
 def _code(text: str | None) -> str:

@@ -41,6 +41,13 @@ def topic_articles(briefing: Briefing, topic: Topic) -> list[BriefArticle]:
     return [known[a] for a in topic.articles if a in known]
 
 
+def repeats_topic(topic: Topic | None, article: BriefArticle) -> bool:
+    """A one-article story's paragraph is that article's summary: its entry under Articles
+    keeps its title and details, and the same text is not printed twice."""
+    return (topic is not None and len(topic.articles) == 1
+            and one_line(topic.summary.text) == one_line(article.summary) != "")
+
+
 def unassigned_articles(briefing: Briefing) -> list[BriefArticle]:
     """Articles that belong to no topic (they still get a section, never silently dropped)."""
     placed = {a for t in briefing.topics for a in t.articles}
