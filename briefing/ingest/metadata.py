@@ -17,6 +17,11 @@ _ATTRIBUTION = re.compile(
 # where a long lead sentence can be cut into a headline: before a second clause
 _CLAUSE_BREAK = re.compile(r"(?:,|;|\s—|\s–|\s-)\s+|\s+(?=(?:and|but|while|as|after|which|who)\s)")
 HEADLINE_MAX_WORDS = 16
+# failing a clause break, before a preposition that opens a trailing phrase ("... in the
+# Southern Highlands", "... with milder weather"); not "of" or "to", which bind to the words
+# before them
+_PHRASE_BREAK = re.compile(r"\s+(?=(?:in|on|at|for|with|by|from|over|under|after|before|during|"
+                           r"against|amid|near|since|into|through|across|following)\s)")
 
 
 def split_title(text: str) -> tuple[str | None, str]:
@@ -38,12 +43,20 @@ def split_title(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+def _dangles(prefix: str) -> bool:
+    """A cut that leaves a verb without its object ("has refused to free" of "... to free on
+    bail a British man") or a bare article."""
+    words = prefix.lower().split()
+    return words[-1] in {"the", "a", "an", "and", "or"} or (len(words) > 1 and words[-2] == "to")
+
+
 def headline_from_lead(text: str) -> str | None:
     """A short title derived from the lead sentence when the text has none.
 
     Drops a trailing attribution (", senior U.S. officials said on Thursday"), then, if still
     long, cuts at the last clause break that leaves a headline of at most
-    HEADLINE_MAX_WORDS words; only as a last resort truncates with an ellipsis.
+    HEADLINE_MAX_WORDS words, else before the last trailing prepositional phrase that does
+    (of at least six words); only as a last resort truncates with an ellipsis.
     """
     sents = split_sentences(text)
     if not sents:
@@ -55,6 +68,10 @@ def headline_from_lead(text: str) -> str | None:
     if len(short.split()) > HEADLINE_MAX_WORDS:
         cuts = [m.start() for m in _CLAUSE_BREAK.finditer(short)
                 if 4 <= len(short[: m.start()].split()) <= HEADLINE_MAX_WORDS]
+        if not cuts:
+            cuts = [m.start() for m in _PHRASE_BREAK.finditer(short)
+                    if 6 <= len(short[: m.start()].split()) <= HEADLINE_MAX_WORDS
+                    and not _dangles(short[: m.start()])]
         if cuts:
             short = short[: cuts[-1]].strip(" ,;:-—–")
         else:

@@ -135,6 +135,14 @@ def test_site_footer_names_the_outlet():
     ("The Federal Government says new national fuel standards will cut emissions.",
      "The Federal Government says new national fuel standards will cut emissions"),
     ("Police said the man was arrested.", "Police said the man was arrested"),
+    # no clause break: cut before the last trailing phrase that leaves a short headline
+    ("There has been welcome relief for firefighters in New South Wales overnight with milder "
+     "weather allowing crews to strengthen containment lines around the most severe fires.",
+     "There has been welcome relief for firefighters in New South Wales overnight"),
+    # ... but not where a verb would lose its object ("refused to free")
+    ("A United States federal magistrate has refused to free on bail a British man accused of "
+     "trying to blow up a flight from Paris to Miami.",
+     "A United States federal magistrate has refused to free on bail a British man accused of…"),
 ])
 def test_headline_from_lead(lead, title):
     assert headline_from_lead(lead + " Another sentence follows.") == title
