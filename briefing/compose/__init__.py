@@ -87,7 +87,8 @@ def compose(articles: list[Article], summaries: dict[str, Summary], *,
 
     topic_list: list[Topic] = []
     for d, tid, ttl, summ, score in zip(drafts, ids, titles, summaries_, scores, strict=True):
-        sources = list(dict.fromkeys([*d.outlets, *d.extra_outlets]))
+        sources = [o for o in dict.fromkeys([*d.outlets, *d.extra_outlets])
+                   if o != synthesize.UNKNOWN_SOURCE]  # an outlet nobody named is no source
         topic_list.append(Topic(
             id=tid, title=ttl, summary=summ, articles=[a.id for a in d.articles],
             sources=sources, perspectives=synthesize.perspectives(d, tid),

@@ -60,12 +60,17 @@ def topic_sources(topic: Topic) -> str:
 
 
 def topic_line(briefing: Briefing, topic: Topic) -> str:
-    """`2 articles from 2 sources: Reuters, Press TV`."""
-    n = len(topic_articles(briefing, topic))
+    """`2 articles from 2 sources: Reuters, Press TV`; articles that name no outlet are
+    counted as such, not as a source called "unknown"."""
+    articles = topic_articles(briefing, topic)
+    n = len(articles)
     sources = topic_sources(topic)
     count = len([s for s in topic.sources if one_line(s)])
-    line = f"{plural(n, 'article')} from {plural(count, 'source')}"
-    return f"{line}: {sources}" if sources else line
+    unnamed = sum(1 for a in articles if not one_line(a.source))
+    if not count:
+        return f"{plural(n, 'article')}, no outlet named" if unnamed else plural(n, "article")
+    line = f"{plural(n, 'article')} from {plural(count, 'source')}: {sources}"
+    return f"{line} ({unnamed} with no outlet named)" if unnamed else line
 
 
 def key_fact_groups(facts: list[KeyFact]) -> list[tuple[str, list[str]]]:

@@ -48,3 +48,17 @@ def test_a_story_paragraph_that_differs_leaves_the_article_summary_in_place(brie
     first = b.articles[0].sentences[0].text
     for writer, text in texts(b, tmp_path).items():
         assert text.count(first) == 1, writer
+
+
+def test_articles_without_an_outlet_are_not_counted_as_a_source(briefing):
+    from briefing.write.outline import topic_line
+
+    b = replace(briefing, articles=[replace(a, source=None) if a.id == REUTERS else a
+                                    for a in briefing.articles])
+    b.topics[0].sources = ["Press TV"]
+    assert topic_line(b, b.topics[0]) == \
+        "2 articles from 1 source: Press TV (1 with no outlet named)"
+    b = replace(b, articles=[replace(a, source=None) for a in b.articles])
+    b.topics[0].sources = []
+    assert topic_line(b, b.topics[0]) == "2 articles, no outlet named"
+    assert "2 articles, no outlet named" in to_markdown(b)
