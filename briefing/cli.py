@@ -6,6 +6,7 @@ config file and the environment (see briefing/config.py). Exit codes are in EXIT
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -156,6 +157,26 @@ def _output_option(raw: str | None) -> Path | None:
         except OSError as e:
             raise _fail(f"cannot create directory {path}: {e.strerror or e}") from None
     return path
+
+
+@app.callback()
+def _root(verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v",
+        help="Also say why a model-written title or paragraph was replaced by the extractive "
+             "one. Example: briefing -v brief seeds/")] = False) -> None:
+    if verbose:
+        show_notes()
+
+
+def show_notes() -> None:
+    """briefing's INFO records on stderr, one line each."""
+    logger = logging.getLogger("briefing")
+    if not any(getattr(h, "_briefing_notes", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("note: %(message)s"))
+        handler._briefing_notes = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 @app.command()

@@ -196,3 +196,19 @@ def test_a_bug_of_ours_is_one_line_not_a_traceback(tmp_path, seeds_dir):
     assert res.returncode == 2
     assert "Traceback" not in res.stderr
     assert "internal error (ValueError: synthetic bug)" in res.stderr
+
+
+def test_verbose_shows_why_a_model_text_was_replaced(tmp_path, seeds_dir):
+    import logging
+
+    logger = logging.getLogger("briefing")
+    before = (logger.level, list(logger.handlers))
+    try:
+        res = runner.invoke(app, ["-v", "brief", str(seeds_dir), "-o", str(tmp_path / "b.md"),
+                                  "--model", "extractive"])
+        assert res.exit_code == 0, res.output
+        assert logger.level == logging.INFO
+        assert any(getattr(h, "_briefing_notes", False) for h in logger.handlers)
+    finally:
+        logger.setLevel(before[0])
+        logger.handlers[:] = before[1]

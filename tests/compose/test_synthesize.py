@@ -272,6 +272,16 @@ def test_one_outlet_story_gets_a_plain_paragraph_and_no_placeholder_or_meta_talk
         assert "reports:" not in merge and "<Outlet>" not in merge
 
 
+def test_a_rejected_synthesis_says_why_in_the_log(seed_articles, caplog):
+    import logging
+
+    gen = FakeGenerator({}, {"THAAD": "Reuters reports: Obama sent 5,000 troops to Seoul."})
+    with caplog.at_level(logging.INFO, logger="briefing"):
+        compose(seed_articles, summaries_for(seed_articles), generator=gen)
+    assert any("synthesis rejected (unsupported ['Obama', '5,000'])" in r.getMessage()
+               for r in caplog.records), caplog.text
+
+
 def test_several_outlets_are_shown_a_real_outlet_name_as_the_example(seed_articles):
     gen = RecordingGenerator()
     compose(seed_articles, summaries_for(seed_articles), generator=gen)
