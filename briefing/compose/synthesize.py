@@ -317,10 +317,10 @@ def generated_synthesis(d: Draft, topic_id: str, raw: str) -> Statement | None:
     """Accept a model synthesis only if every sentence is grounded, says the news rather than
     something about the reports and, with several outlets, is attributed to one of them (or
     goes on from a sentence that is), and if it draws on at least two of the topic's articles
-    and outlets; else None (the extractive synthesis takes
-    a lead sentence from up to three). An unfinished last sentence (cut by the token limit) is
-    dropped first. On 34 Lee texts the 0.5B model's paragraph for 6 of 8 topics of several
-    articles restated one article's summary (a road toll of 45, not the earlier 37 beside it)."""
+    and outlets; else None (the extractive synthesis takes a lead sentence from up to three).
+    An unfinished last sentence (cut by the token limit) is dropped first. On 34 Lee texts
+    the 0.5B model's paragraph for 6 of 8 topics of several articles restated one article's
+    summary (a road toll of 45, not the earlier 37 beside it)."""
     from ..summarize.postprocess import clean_output
 
     sents = clean_output(raw, 4)
@@ -335,8 +335,9 @@ def generated_synthesis(d: Draft, topic_id: str, raw: str) -> Statement | None:
         source = next((o for o in d.outlets if s.startswith(o)),
                       sources[-1] if sources else None)
         sources.append(source)
+        missing = unsupported_terms(s, corpus)
         why = ("talks about the reports" if _META_TALK.search(s) else
-               f"unsupported {unsupported_terms(s, corpus)}" if unsupported_terms(s, corpus) else
+               f"unsupported {missing}" if missing else
                "no outlet named" if len(d.outlets) > 1 and source is None else "")
         sup = None if why else _support(s, d, source)  # an outlet's sentence rests on its own
         if sup is None:
@@ -350,14 +351,15 @@ def generated_synthesis(d: Draft, topic_id: str, raw: str) -> Statement | None:
     return statement(" ".join(sents), picks, topic_id)
 
 
-def synthesis_prompt(d: Draft, prompts_dir: Path | None) -> Prompt:
+def synthesis_prompts(drafts: list[Draft], prompts_dir: Path | None) -> list[Prompt]:
     """Several outlets: every sentence attributed, with a real outlet name as the example (a
     placeholder such as "<Outlet>" was copied by the 0.5B model). One outlet (or none named):
     a plain paragraph, since "An unnamed outlet reports:" on every sentence says nothing."""
-    if len(d.outlets) > 1:
-        return load_prompt("synthesis", prompts_dir).render(
-            summaries=digest(d), outlets=", ".join(d.outlets), example=next(iter(d.outlets)))
-    return load_prompt("synthesis_one_outlet", prompts_dir).render(summaries=digest(d))
+    several = load_prompt("synthesis", prompts_dir)
+    one = load_prompt("synthesis_one_outlet", prompts_dir)
+    return [several.render(summaries=digest(d), outlets=", ".join(d.outlets),
+                           example=next(iter(d.outlets)))
+            if len(d.outlets) > 1 else one.render(summaries=digest(d)) for d in drafts]
 
 
 def syntheses(drafts: list[Draft], ids: list[str], generator: Generator | None,
@@ -371,7 +373,7 @@ def syntheses(drafts: list[Draft], ids: list[str], generator: Generator | None,
     if generator is None or not merge:
         return out
     try:
-        raw = generator.generate([synthesis_prompt(drafts[k], prompts_dir) for k in merge],
+        raw = generator.generate(synthesis_prompts([drafts[k] for k in merge], prompts_dir),
                                  SYNTHESIS_MAX_TOKENS)
     except Exception as e:  # a failing model must not lose the brief
         log.warning("synthesis: generator failed (%s); using extractive synthesis", e)
