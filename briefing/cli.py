@@ -45,8 +45,13 @@ config_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
 models_app = typer.Typer(invoke_without_command=True, rich_markup_mode=None,
                          help="List the packaged models, or get one ready ahead of time.\n\n"
                               "Example: briefing models; briefing models prepare qwen-0.5b")
+cache_app = typer.Typer(invoke_without_command=True, rich_markup_mode=None,
+                        help="What the user cache holds (converted models, summaries), and "
+                             "removing what no run will read again.\n\n"
+                             "Example: briefing cache; briefing cache prune")
 app.add_typer(config_app, name="config")
 app.add_typer(models_app, name="models")
+app.add_typer(cache_app, name="cache")
 
 FoldersArg = Annotated[list[Path] | None, typer.Argument(
     help="Folder(s) (or files) of articles: .txt .md .html .docx .pdf (default: inputs in "
@@ -464,6 +469,66 @@ def models_prepare(
         for step in steps:
             print(f"{name}: {step}")
         print(f"{name}: ready")
+
+
+def _gb(n: int) -> str:
+    return f"{n / 1e9:.2f} GB" if n >= 1e8 else f"{n / 1e6:.1f} MB"
+
+
+@cache_app.callback()
+def cache(ctx: typer.Context, plain: PlainOpt = False) -> None:
+    """List the user cache: each converted model and cache with its size, and whether a run
+    still reads it."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich import box
+    from rich.table import Table
+
+    from .models.housekeeping import entries
+    from .models.paths import cache_dir
+
+    root, found = cache_dir(), entries()
+    table = Table(title=f"Cache: {root}", title_justify="left", box=box.SIMPLE_HEAD)
+    for header in ("entry", "what", "size", "state"):
+        table.add_column(header, no_wrap=header != "state")
+    for e in found:
+        table.add_row(str(e.path.relative_to(root)), e.what, _gb(e.size),
+                      f"stale: {e.stale}" if e.stale else "in use")
+    console = _console(plain)
+    if not console.is_terminal:
+        console.width = max(console.width, 140)
+    console.print(table)
+    stale = sum(e.size for e in found if e.stale)
+    console.print(f"total {_gb(sum(e.size for e in found))}; stale {_gb(stale)}"
+                  + (" (remove with: briefing cache prune)" if stale else ""),
+                  markup=False, highlight=False)
+
+
+@cache_app.command("prune")
+def cache_prune(
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Only say what would be removed. Example: --dry-run")] = False,
+    summaries: Annotated[bool, typer.Option(
+        "--summaries", help="Also remove cached summaries and model outputs (the next brief "
+                            "makes them again). Example: --summaries")] = False,
+) -> None:
+    """Remove what no run will read again: conversions of models no longer installed or made
+    by an earlier version, and half-built ones left by an interrupted run.
+
+    Example: briefing cache prune --dry-run
+    """
+    from .models.housekeeping import KEYED_CACHES, entries, remove
+    from .models.paths import cache_dir
+
+    root = cache_dir()
+    chosen = [e for e in entries() if e.stale or (summaries and e.path.name in KEYED_CACHES
+                                                   and e.path.parent == root)]
+    for e in chosen:
+        print(f"{'would remove' if dry_run else 'removing'} {e.path.relative_to(root)} "
+              f"({_gb(e.size)}: {e.stale or e.what})")
+    freed = sum(e.size for e in chosen) if dry_run else remove(chosen)
+    print(f"{'would free' if dry_run else 'freed'} {_gb(freed)}" if chosen
+          else "nothing to remove")
 
 
 def main() -> None:

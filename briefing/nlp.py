@@ -120,11 +120,11 @@ class CTranslate2Embedder(Embedder):
 
 def ct2_embedding_dir(src: Path | None = None) -> Path:
     """Where the CTranslate2 form of the installed MiniLM (`src`) lives in the user cache."""
-    from .models.load import _fingerprint
+    from .models.fingerprint import fingerprint
     from .models.paths import cache_dir
 
     weights = (src or embedding_model_dir()) / "model.safetensors"
-    return cache_dir() / "ct2" / f"all-minilm-l6-v2-{_fingerprint(weights)}"
+    return cache_dir() / "ct2" / f"all-minilm-l6-v2-{fingerprint(weights)}"
 
 
 def ensure_ct2_embeddings(src: Path | None = None) -> Path:

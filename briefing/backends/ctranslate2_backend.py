@@ -32,6 +32,21 @@ def ensure_ct2(source: ModelSource, hf_dir: Path) -> Path:
     return convert_once(hf_dir, ct2_dir(source), source.label, "int8")
 
 
+def ensure_ct2_model(source: ModelSource) -> tuple[Path, Path]:
+    """The int8 CTranslate2 model of `source` and the directory of its tokenizer and config,
+    built once: a qwen2 GGUF straight from its tensors, anything else through the
+    Hugging Face weights (a GGUF dequantised to safetensors first)."""
+    from ..models import gguf_ct2
+
+    target = ct2_dir(source)
+    if source.kind == "gguf" and source.path is not None and (
+            (target / gguf_ct2.HF_SUBDIR).is_dir() or gguf_ct2.direct(source.path)):
+        return gguf_ct2.convert(source.path, target, source.label), target / gguf_ct2.HF_SUBDIR
+    hf_dir = ensure_converted(source) if source.kind == "gguf" else source.path
+    assert hf_dir is not None
+    return ensure_ct2(source, hf_dir), hf_dir
+
+
 class CTranslate2Generator:
     backend_id = "ctranslate2"
 
@@ -41,9 +56,7 @@ class CTranslate2Generator:
             raise ModelError("the ctranslate2 backend here serves causal models only "
                              "(use --backend transformers)")
         ct2 = import_ctranslate2()
-        hf_dir = ensure_converted(source) if source.kind == "gguf" else source.path
-        assert hf_dir is not None
-        model_dir = ensure_ct2(source, hf_dir)
+        model_dir, hf_dir = ensure_ct2_model(source)
         self.model_dir = model_dir
         dev = "cuda" if device and device.startswith("cuda") else "cpu"
         with spinner(f"Loading {source.label} (CTranslate2 int8)"):

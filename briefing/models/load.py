@@ -6,7 +6,6 @@ environment is forced offline before transformers is imported.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +13,11 @@ from typing import Any
 
 from ..errors import ModelError
 from ..progress import log, spinner
+from .fingerprint import fingerprint
 from .packaged import gguf_path
 from .paths import built_in_place_of, cache_dir
 from .registry import EXTRACTIVE, PACKAGED
+from .tied import gguf_bits, same_matrix
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -38,11 +39,15 @@ class ModelSource:
         return self.spec if self.spec in PACKAGED or self.kind == "extractive" else str(self.path)
 
 
-def _fingerprint(path: Path) -> str:
-    st = path.stat()
-    return hashlib.sha256(f"{path.resolve()}:{st.st_size}:{int(st.st_mtime)}".encode()).hexdigest()[
-        :12
-    ]
+# How a GGUF becomes the safetensors and CTranslate2 forms in the cache. Part of every GGUF
+# model id, so that changing it builds those forms again and no summary made from the old ones
+# is reused. 2: the embeddings are tied again (`retie_embeddings`).
+GGUF_FORM = "2"
+
+
+def gguf_model_id(name: str, sha256: str) -> str:
+    """The id of a GGUF model: its name, its content and how it is converted."""
+    return f"{name}-{sha256[:12]}-g{GGUF_FORM}"
 
 
 def resolve(spec: str, *, show_progress: bool = True) -> ModelSource:
@@ -52,7 +57,7 @@ def resolve(spec: str, *, show_progress: bool = True) -> ModelSource:
     if spec in PACKAGED:
         m = PACKAGED[spec]
         path = gguf_path(m, show_progress=show_progress)
-        return ModelSource(spec, "gguf", path, f"{m.name}-{(m.sha256 or _fingerprint(path))[:12]}",
+        return ModelSource(spec, "gguf", path, gguf_model_id(m.name, m.sha256 or fingerprint(path)),
                            accurate=m.accurate)
     path = Path(spec).expanduser()
     if not path.exists():
@@ -61,7 +66,8 @@ def resolve(spec: str, *, show_progress: bool = True) -> ModelSource:
     if path.is_file():
         if path.suffix.lower() != ".gguf":
             raise ModelError(f"model file {spec!r} is not a .gguf file")
-        return ModelSource(spec, "gguf", path, f"gguf-{path.stem}-{_fingerprint(path)}")
+        model_id = gguf_model_id(f"gguf-{path.stem}", fingerprint(path))
+        return ModelSource(spec, "gguf", path, model_id)
     config = path / "config.json"
     if not config.is_file():
         raise ModelError(f"model directory {spec!r} has no config.json (not a Hugging Face model)")
@@ -72,7 +78,7 @@ def resolve(spec: str, *, show_progress: bool = True) -> ModelSource:
     except (OSError, ValueError) as e:
         raise ModelError(f"model directory {spec!r}: unreadable config.json ({e})") from None
     kind = "hf-seq2seq" if cfg.get("is_encoder_decoder") else "hf-causal"
-    return ModelSource(spec, kind, path, f"hf-{path.name}-{_fingerprint(config)}")
+    return ModelSource(spec, kind, path, f"hf-{path.name}-{fingerprint(path)}")
 
 
 def pick_device(device: str | None = None) -> str:
@@ -108,6 +114,9 @@ def ensure_converted(source: ModelSource) -> Path:
             d, name = str(source.path.parent), source.path.name
             tok = AutoTokenizer.from_pretrained(d, gguf_file=name)
             model = AutoModelForCausalLM.from_pretrained(d, gguf_file=name)
+            if retie_embeddings(model, source.path):
+                log(f"{source.label}: input and output embeddings are one matrix again "
+                    "(kept the more precise of the GGUF's two copies)")
             model.hf_quantizer = None
             if hasattr(model.config, "quantization_config"):
                 del model.config.quantization_config
@@ -123,6 +132,30 @@ def ensure_converted(source: ModelSource) -> Path:
 
 
 BriefingErrorTypes = (ModelError, KeyboardInterrupt)
+
+def retie_embeddings(model: Any, gguf: Path) -> bool:
+    """Make the input and output embeddings one matrix again where the GGUF holds two
+    quantised copies of one (see `briefing.models.tied`), keeping the copy stored with more
+    bits. Returns whether it tied them."""
+    import torch
+
+    if getattr(model.config, "tie_word_embeddings", False):
+        return False
+    inp, out = model.get_input_embeddings(), model.get_output_embeddings()
+    if inp is None or out is None or inp.weight.shape != out.weight.shape:
+        return False
+    bits = gguf_bits(gguf, ("token_embd.weight", "output.weight"))
+    if len(bits) != 2:
+        return False
+    with torch.no_grad():
+        if not same_matrix(inp.weight.detach().float().numpy(),
+                           out.weight.detach().float().numpy()):
+            return False
+        if bits["output.weight"] > bits["token_embd.weight"]:
+            inp.weight.copy_(out.weight)
+    model.config.tie_word_embeddings = True
+    model.tie_weights()
+    return out.weight.data_ptr() == inp.weight.data_ptr()
 
 
 def available_memory() -> int | None:

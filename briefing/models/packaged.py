@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import ModelError
 from ..progress import byte_progress
+from .fingerprint import file_sha256
 from .paths import cache_dir
 from .registry import PackagedModel
 
@@ -59,12 +60,18 @@ def is_installed(model: PackagedModel) -> bool:
 def gguf_path(model: PackagedModel, *, show_progress: bool = True) -> Path:
     """Return a verified GGUF file for `model`, assembling it from its parts on first use.
 
-    A single-file model is used in place. A split model is concatenated into the user cache
-    directory, size and sha256 verified, and written atomically; later calls reuse it after a
-    cheap size check (the full hash is verified once, when assembled).
+    A single-file model is used in place, its sha256 verified the first time it is seen (the
+    digest is remembered against the file's size and time). A split model is concatenated
+    into the user cache directory, size and sha256 verified, and written atomically; later
+    calls reuse it after a cheap size check (the full hash is verified once, when assembled).
     """
     parts = part_files(model)
     if len(parts) == 1 and parts[0].suffix == ".gguf":
+        if model.sha256 and (found := file_sha256(parts[0])) != model.sha256:
+            raise ModelError(
+                f"model {model.name!r}: sha256 {found} of {parts[0]} does not match the "
+                f"expected {model.sha256}; reinstall with: {model.install_hint}"
+            )
         return parts[0]
     target = cache_dir() / "gguf" / model.gguf_name
     if target.is_file() and (model.size is None or target.stat().st_size == model.size):

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..errors import ModelError
 from ..progress import log
-from .load import ModelSource, _fingerprint, converted_dir
+from .fingerprint import fingerprint
+from .load import ModelSource, converted_dir, gguf_model_id
 from .paths import cache_dir
 from .registry import EXTRACTIVE, PACKAGED, PackagedModel
 
@@ -51,8 +52,8 @@ def _assembled_path(m: PackagedModel, parts: list[Path]) -> Path | None:
 def _model_id(m: PackagedModel, gguf: Path | None) -> str | None:
     """The id `briefing.models.load.resolve` gives the model, when it is cheap to know."""
     if m.sha256:
-        return f"{m.name}-{m.sha256[:12]}"
-    return f"{m.name}-{_fingerprint(gguf)[:12]}" if gguf is not None else None
+        return gguf_model_id(m.name, m.sha256)
+    return gguf_model_id(m.name, fingerprint(gguf)) if gguf is not None else None
 
 
 def status(m: PackagedModel) -> ModelStatus:
@@ -66,7 +67,8 @@ def status(m: PackagedModel) -> ModelStatus:
     else:
         assembled = "yes" if gguf is not None else "no"
     mid = _model_id(m, gguf)
-    converted = mid is not None and (cache_dir() / "models" / mid / ".complete").is_file()
+    converted = mid is not None and ((cache_dir() / "models" / mid / ".complete").is_file()
+                                     or (cache_dir() / "ct2" / mid / "model.bin").is_file())
     return ModelStatus(m, bool(parts), size, assembled, converted)
 
 
@@ -120,15 +122,16 @@ def prepare(name: str, *, backend: str = "auto", device: str | None = None,
     if engine == "llama-cpp":
         done.append("conversion: not needed (llama-cpp reads the GGUF)")
         return done
-    was = (converted_dir(source) / ".complete").is_file()
-    hf_dir = ensure_converted(source)
-    done.append(f"safetensors: {'ready' if was else 'converted'} at {hf_dir}")
     if engine == "ctranslate2":
-        from ..backends.ctranslate2_backend import ct2_dir, ensure_ct2
+        from ..backends.ctranslate2_backend import ct2_dir, ensure_ct2_model
 
         was = (ct2_dir(source) / "model.bin").is_file()
         done.append(f"CTranslate2: {'ready' if was else 'converted'} at "
-                    f"{ensure_ct2(source, hf_dir)}")
+                    f"{ensure_ct2_model(source)[0]}")
+        return done
+    was = (converted_dir(source) / ".complete").is_file()
+    hf_dir = ensure_converted(source)
+    done.append(f"safetensors: {'ready' if was else 'converted'} at {hf_dir}")
     return done
 
 

@@ -86,3 +86,21 @@ def test_memory_estimate_grows_from_gguf_size(tmp_path):
     g.write_bytes(b"x" * 1000)
     src = ModelSource(str(g), "gguf", g, "unconverted-test-model")
     assert estimated_memory(src, "cpu") >= 5000
+
+
+def test_single_file_model_is_verified_in_place(tmp_path, monkeypatch):
+    f = tmp_path / "one.gguf"
+    f.write_bytes(b"GGUF" + b"w" * 64)
+    monkeypatch.setattr(packaged, "part_files", lambda m: [f])
+    good = PackagedModel("one", "", "one.gguf", ("p",), "1", None,
+                         hashlib.sha256(f.read_bytes()).hexdigest(), "MIT", "pip install p==1")
+    assert packaged.gguf_path(good, show_progress=False) == f
+    bad = PackagedModel("one", "", "one.gguf", ("p",), "1", None, "0" * 64, "MIT",
+                        "pip install p==1")
+    with pytest.raises(ModelError, match="does not match.*pip install p==1"):
+        packaged.gguf_path(bad, show_progress=False)
+
+
+def test_every_packaged_model_has_a_checksum():
+    """The checksum is the model's id: without it a reinstall would convert it again."""
+    assert all(m.sha256 and len(m.sha256) == 64 for m in PACKAGED.values())
