@@ -49,3 +49,15 @@ def test_direct_route_gives_the_same_model_as_transformers(tmp_path):
     for name in ("tokenizer.json", "chat_template.jinja", "generation_config.json"):
         assert (hf / name).read_bytes() == (safetensors / name).read_bytes(), name
     assert (direct / "model.bin").stat().st_size < 500e6  # tied: one embedding matrix
+
+
+def test_a_failed_conversion_is_one_model_error_and_leaves_nothing(tmp_path):
+    from briefing.errors import ModelError
+
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"GGUF" + b"\0" * 8)
+    target = tmp_path / "ct2" / "bad"
+    with pytest.raises(ModelError, match="could not convert bad for CTranslate2") as e:
+        gguf_ct2.convert(bad, target, "bad")
+    assert "\n" not in str(e.value)
+    assert not target.exists() and not list((tmp_path / "ct2").glob("bad*"))
