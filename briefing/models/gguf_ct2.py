@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import struct
-import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -26,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelError
 from ..progress import log, spinner
+from .ct2 import run_converter
 from .gguf_file import GGUFFile
 from .paths import built_in_place_of
 from .tied import same_matrix
@@ -136,15 +135,10 @@ def convert(gguf: Path, target: Path, label: str) -> Path:
     config under `target/hf`, unless already there."""
     if (target / "model.bin").is_file() and (target / HF_SUBDIR / "config.json").is_file():
         return target
-    # In a process of its own: the conversion imports torch and holds the model in float32
-    # (3.7 GB peak for the default model), none of which the brief needs afterwards.
+    # in a process of its own (3.7 GB peak for the default model, torch imported)
     with built_in_place_of(target) as tmp, \
             spinner(f"Converting {label} for CTranslate2 (once, about 15 s)"):
-        done = subprocess.run([sys.executable, "-m", __name__, str(gguf), str(tmp)],
-                              capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
-            raise ModelError(f"could not convert {label} for CTranslate2: {lines[-1]}")
+        run_converter([__name__, str(gguf), str(tmp)], label)
     log(f"Cached {label} for CTranslate2 in {target}")
     return target
 
