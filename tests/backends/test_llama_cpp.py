@@ -94,6 +94,18 @@ def test_kv_budget_sets_how_many_sequences_decode_together() -> None:
     g.close()
 
 
+@pytest.fixture
+def ctrl_c_raises():
+    """Ctrl-C with its Python meaning, even where the suite was started with SIGINT ignored (a
+    background job of a shell without job control), in which case Python installs no handler."""
+    old = signal.getsignal(signal.SIGINT)
+    if old is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, old)
+
+
+@pytest.mark.usefixtures("ctrl_c_raises")
 def test_ctrl_c_inside_llama_cpp_is_a_keyboard_interrupt(gen: LlamaCppGenerator) -> None:
     """llama.cpp calls our Python log callback hundreds of times per generate call; a Ctrl-C
     handled inside that callback was swallowed by ctypes and the run went on to the end. Here

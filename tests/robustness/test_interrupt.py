@@ -69,8 +69,11 @@ def test_interrupted_run_resumes_and_matches_a_clean_run(tmp_path, seeds_dir, se
     out_dir = tmp_path / "out"
     out = out_dir / "brief.json"
 
+    # Ctrl-C as a terminal delivers it, even where this suite runs with SIGINT ignored (a
+    # background job of a shell without job control), which the child would inherit
     proc = subprocess.Popen(_cmd(folder, out), env=_env(cache), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 600
     while _cached(cache) < 1 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
