@@ -15,11 +15,14 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
+from contextlib import nullcontext
 from pathlib import Path
 
+from ..progress import spinner
 from .paths import cache_dir
 
 _MEMO = "digests.json"
+_SHOW_BYTES = 250_000_000  # a file that takes more than about half a second gets a spinner
 
 
 def _memo_path() -> Path:
@@ -55,7 +58,8 @@ def file_sha256(path: Path) -> str:
     if key in memo:
         return memo[key]
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
+    with spinner(f"Reading {path.name} once to identify it") if st.st_size > _SHOW_BYTES \
+            else nullcontext(), open(path, "rb") as f:
         while chunk := f.read(8 << 20):
             digest.update(chunk)
     memo[key] = digest.hexdigest()

@@ -112,6 +112,7 @@ def qwen2_config(gguf: GGUFFile) -> Any:
 
     m = gguf.metadata
     vocab = next(t.shape[0] for t in gguf.tensors if t.name == "token_embd.weight")
+    theta = m.get("qwen2.rope.freq_base", 10000.0)
     return Qwen2Config(
         vocab_size=vocab,
         hidden_size=m["qwen2.embedding_length"],
@@ -122,8 +123,8 @@ def qwen2_config(gguf: GGUFFile) -> Any:
                                   m["qwen2.attention.head_count"]),
         max_position_embeddings=m["qwen2.context_length"],
         rms_norm_eps=m["qwen2.attention.layer_norm_rms_epsilon"],
-        rope_parameters={"rope_theta": m.get("qwen2.rope.freq_base", 10000.0),
-                         "rope_type": "default"},
+        rope_theta=theta,  # transformers 4 reads this, 5 the next
+        rope_parameters={"rope_theta": theta, "rope_type": "default"},
         bos_token_id=m.get("tokenizer.ggml.bos_token_id"),
         eos_token_id=m.get("tokenizer.ggml.eos_token_id"),
         pad_token_id=m.get("tokenizer.ggml.padding_token_id"),
