@@ -16,7 +16,6 @@ which transformers undoes; those keep the general route.
 
 from __future__ import annotations
 
-import json
 import struct
 import sys
 from pathlib import Path
@@ -167,8 +166,7 @@ def _convert(gguf: Path, out: Path) -> None:
     hf = out / HF_SUBDIR
     config.save_pretrained(hf)
     GenerationConfig.from_model_config(config).save_pretrained(hf)
-    tokenizer.save_pretrained(hf)
-    (hf / "source.json").write_text(json.dumps({"gguf": str(gguf), "tied": model.tied}))
+    tokenizer.save_pretrained(hf)  # whether the embeddings were tied is in hf/config.json
 
 
 if __name__ == "__main__":  # the conversion's own process (see `convert`)
