@@ -59,7 +59,9 @@ class SummarySentence:
     `citations` are indices into the article's sentence list (as split by
     `briefing.text.split_sentences`) that support this sentence. `origin` records which path the
     sentence took through the faithfulness guard: ``generated``, ``regenerated`` or
-    ``extractive`` (replaced by the best-matching source sentence).
+    ``extractive`` (an article sentence: the best match for a sentence the guard could not
+    verify, or, with the issue "added: ...", one that completes a summary the model left short
+    of the sentences asked for).
     """
 
     text: str

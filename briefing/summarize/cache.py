@@ -73,7 +73,7 @@ def digest(*parts: str) -> str:
 DEFAULT_CHUNK_TOKENS = 2048
 # Bumped whenever the guard or the extractive choice changes what a summary may contain, so that
 # summaries checked by an older guard are made again instead of served from the cache.
-GUARD_VERSION = "v5"
+GUARD_VERSION = "v6"
 
 
 def extractive_key(sentences: int, lead: float = 1.0, position: float = 1.0) -> str:

@@ -1,8 +1,9 @@
 """Checkable facts in a text, without any model: numbers, dates, quotes and surface normalisation.
 
 The faithfulness guard (`guard.py`) compares these between a summary sentence and its article.
-Everything here is lenient on form ("5" = "five", "1,000" = "1000", "U.S." = "United States",
-"’" = "'") and strict on content (a different value, word or name never matches).
+Everything here is lenient on form ("5" = "five", "1,000" = "1000", "U.S." = "U. S." =
+"United States", "’" = "'") and strict on content (a different value, word or name never
+matches).
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from dataclasses import dataclass
 # --- surface normalisation -------------------------------------------------------------------
 
 _ALIASES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bUnited States of America\b|\bUnited States\b|\bU\.S\.A\.?|\bUSA\b"
-                r"|\bU\.S\.?(?![A-Za-z])|\bUS\b"), " unitedstates "),
-    (re.compile(r"\bUnited Kingdom\b|\bU\.K\.?(?![A-Za-z])|\bUK\b|\bBritain\b|\bGreat Britain\b"),
+    (re.compile(r"\bUnited States of America\b|\bUnited States\b|\bU\. ?S\. ?A\.?|\bUSA\b"
+                r"|\bU\. ?S\.?(?![A-Za-z])|\bUS\b"), " unitedstates "),
+    (re.compile(r"\bUnited Kingdom\b|\bU\. ?K\.?(?![A-Za-z])|\bUK\b|\bBritain\b|\bGreat Britain\b"),
      " unitedkingdom "),
-    (re.compile(r"\bUnited Nations\b|\bU\.N\.?(?![A-Za-z])|\bUN\b"), " unitednations "),
-    (re.compile(r"\bEuropean Union\b|\bE\.U\.?(?![A-Za-z])|\bEU\b"), " europeanunion "),
+    (re.compile(r"\bUnited Nations\b|\bU\. ?N\.?(?![A-Za-z])|\bUN\b"), " unitednations "),
+    (re.compile(r"\bEuropean Union\b|\bE\. ?U\.?(?![A-Za-z])|\bEU\b"), " europeanunion "),
 ]
 _SPELLING = {"defence": "defense", "programme": "program", "organisation": "organization",
              "centre": "center", "labour": "labor"}

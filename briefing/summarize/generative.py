@@ -86,6 +86,10 @@ class GenerativeSummarizer:
                 # nothing usable came back (empty, all repeats, all unsupported): the article
                 # still gets a faithful summary, made of its own sentences
                 grounded = self._extractive.summarize([job.article])[0].sentences
+            else:
+                # fewer sentences than asked for: the article's next best, within the budget
+                grounded = self.guard.complete(job.article, grounded, self.options.sentences,
+                                               self.options.words)
             summaries.append(Summary(job.article.id, grounded, self.name, chunks=len(job.chunks)))
         return summaries
 

@@ -23,6 +23,8 @@ _META = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
+# the default model sometimes spells "U.S." as "U. S." (other tokens than the article's)
+_SPACED_ABBREVIATION = re.compile(r"\b(U)\. (S|K|N)\.|\b(E)\. (U)\.")
 
 
 def clean_output(raw: str, max_sentences: int) -> list[str]:
@@ -32,6 +34,7 @@ def clean_output(raw: str, max_sentences: int) -> list[str]:
     text = _BULLET.sub("", text)
     text = re.sub(r"[*_#`]+", "", text)
     text = re.sub(r"</?\s*(article|summaries|text)\s*>", "", text, flags=re.I)
+    text = _SPACED_ABBREVIATION.sub(lambda m: "".join(f"{c}." for c in m.groups() if c), text)
     sentences = [s.strip() for s in split_sentences(text) if len(s.split()) >= 3]
     if len(sentences) > 1 and not re.search(r"[.!?][\"'”’)\]]*$", sentences[-1]):
         sentences = sentences[:-1]

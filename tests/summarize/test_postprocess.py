@@ -51,3 +51,12 @@ def test_the_brief_states_the_news_not_what_the_article_says():
         "Three vehicles collided near Fernvale.",
         "The road reopened.",
         "The article discusses the road's safety record."]
+
+
+def test_spaced_country_abbreviations_are_closed_up():
+    """The default model writes "The U. S. THAAD ..." where the article has "the U.S."; initials
+    of a name keep their spaces."""
+    out = clean_output("The U. S. THAAD system is moving forward, U. K. and E. U. officials said. "
+                       "J. K. Rowling wrote it.", 3)
+    assert out == ["The U.S. THAAD system is moving forward, U.K. and E.U. officials said.",
+                   "J. K. Rowling wrote it."]
