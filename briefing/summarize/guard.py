@@ -555,11 +555,6 @@ _SAY_LEMMAS = {"say", "tell", "add", "state", "announce", "claim", "warn", "note
                "insist", "explain", "argue", "declare", "confirm", "deny", "accuse", "urge"}
 
 
-def _speaker_heads(doc: Any) -> list[Any]:
-    """The subjects of "said", "told", "warned"... and the objects of "according to"."""
-    return [h for h, _ in _said(doc)]
-
-
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
 # "who said it" by content: a summary's "X said C" is flagged when an article clause by another
 # named speaker holds at least this share of C's content words, and X's own clauses hold at
