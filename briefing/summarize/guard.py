@@ -418,7 +418,7 @@ class Guard:
             # the sentences that could back the claim: cited, or close to it
             near = set(citations) | {int(k) for k in top[:3] if sims[k] >= self.min_similarity}
             for surface, forms, content in f.speakers:
-                if not self._speaks(src, forms, near):
+                if not self._speaks(src, forms, near) and not _says(src.claims, forms, content):
                     problems.append(f"who said it: the article does not have '{surface}' "
                                     f"saying this")
                     continue
@@ -552,7 +552,8 @@ def _placed(doc: Any) -> list[tuple[str, str, str]]:
 
 
 _SAY_LEMMAS = {"say", "tell", "add", "state", "announce", "claim", "warn", "note", "write",
-               "insist", "explain", "argue", "declare", "confirm", "deny", "accuse", "urge"}
+               "insist", "explain", "argue", "declare", "confirm", "deny", "accuse", "urge",
+               "express", "voice"}
 
 
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
@@ -575,34 +576,60 @@ def _content(tokens: Sequence[Any]) -> frozenset[str]:
 
 
 def _said(doc: Any) -> list[tuple[Any, frozenset[str]]]:
-    """Who says what: the subject of each "said", "told", "warned"... with the content words of
-    the clause it governs, and each "according to X" with the rest of its sentence. A "said"
-    that spaCy hangs off the statement ("Plans are moving forward and an announcement can be
-    expected, officials said" parsed as a conjunct) takes its whole sentence."""
+    """Who says what: the subject of each "said", "told", "warned"... (or its agent: "concerns
+    expressed by China that ...") with the content words of the clause it governs, and each
+    "according to X" with the rest of its sentence. A "said" that spaCy hangs off the statement
+    ("Plans are moving forward and an announcement can be expected, officials said" parsed as a
+    conjunct) takes its whole sentence; "concerns expressed by X", the clause of "concerns"."""
     out: list[tuple[Any, frozenset[str]]] = []
+    whole = doc.has_annotation("SENT_START")
     for t in doc:
         if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in _SAY_LEMMAS:
-            for h in (c for c in t.children if c.dep_ == "nsubj"):
-                skip = {x.i for x in h.subtree} | {t.i}
-                span = t.sent if t.dep_ in ("conj", "parataxis") and doc.has_annotation(
-                    "SENT_START") else t.subtree
+            heads = [c for c in t.children if c.dep_ == "nsubj"]
+            heads += [g for c in t.children if c.dep_ == "agent"
+                      for g in c.children if g.dep_ == "pobj"]
+            if t.dep_ == "acl":
+                noun = t.head
+                span = noun.head.subtree if noun.dep_.startswith("nsubj") else noun.subtree
+            elif t.dep_ in ("conj", "parataxis") and whole:
+                span = t.sent
+            else:
+                span = t.subtree
+            for h in heads:
+                skip = {x.i for x in _speaker_tokens(h)} | {t.i}
                 out.append((h, _content([x for x in span if x.i not in skip])))
         elif t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
             for h in (c for c in doc[t.i + 1].children if c.dep_ == "pobj"):
                 skip = {x.i for x in t.subtree} | {x.i for x in h.subtree}
-                span = t.sent if doc.has_annotation("SENT_START") else doc
+                span = t.sent if whole else doc
                 out.append((h, _content([x for x in span if x.i not in skip])))
     return out
 
 
-def _speaker_words(h: Any) -> set[str]:
-    """The forms of a speaker phrase with its titles and apposition: "U.S. Defense Secretary
-    Ash Carter", "Carter, the defense secretary"."""
+def _speaker_tokens(h: Any) -> list[Any]:
+    """A speaker phrase with its titles and apposition ("U.S. Defense Secretary Ash Carter",
+    "Carter, the defense secretary"), not the clauses that hang off it: spaCy sometimes hangs
+    what is said there ("voiced by residents that the plant would pollute ...")."""
     toks = list(h.doc[h.left_edge.i: h.i + 1])
     for c in h.children:
         if c.dep_ == "appos":
             toks += list(c.subtree)
-    return {w for t in toks for w in norm_tokens(t.text) + norm_tokens(t.lemma_)}
+    return toks
+
+
+def _speaker_words(h: Any) -> set[str]:
+    return {w for t in _speaker_tokens(h) for w in norm_tokens(t.text) + norm_tokens(t.lemma_)}
+
+
+def _share(content: frozenset[str], claim: _Claim) -> float:
+    return len(content & claim.content) / len(content) if content else 0.0
+
+
+def _says(claims: list[_Claim], forms: set[str], content: frozenset[str]) -> bool:
+    """Does the article have this speaker saying this (at least `_CLAIM_SHARE` of its content
+    words in one of their clauses)? How an agent speaks: "concerns expressed by China that ..."."""
+    return len(content) >= 3 and any(forms & c.words and _share(content, c) >= _CLAIM_SHARE
+                                     for c in claims)
 
 
 def _said_by_another(claims: list[_Claim], forms: set[str], content: frozenset[str],
@@ -612,7 +639,7 @@ def _said_by_another(claims: list[_Claim], forms: set[str], content: frozenset[s
     short to tell."""
     if len(content) < 3 or not claims:
         return None
-    share = [len(content & c.content) / len(content) for c in claims]
+    share = [_share(content, c) for c in claims]
     best = max(range(len(claims)), key=lambda k: share[k])
     mine = [share[k] for k, c in enumerate(claims) if forms & c.words or not c.resolved]
     if share[best] < _CLAIM_SHARE or share[best] - max(mine, default=0.0) < _OWN_MARGIN:
@@ -640,7 +667,9 @@ def _per_sentence(doc: Any, sentences: list[str]) -> dict[str, Any]:
         for t in doc:
             lemmas[index(t)].add(t.lemma_.lower())
         said = _said(doc)
-        for h in [h for h, _ in said] + _root_subjects(doc):
+        # an agent ("concerns expressed by China") says what it says, but is not who speaks
+        # in the sentence: the quote after "He waved aside concerns expressed by China" is his
+        for h in [h for h, _ in said if h.head.dep_ != "agent"] + _root_subjects(doc):
             speakers[index(h)] |= _forms(h)
         named: list[tuple[int, str]] = []  # (sentence, surface) of the named speakers so far
         for h, content in sorted(said, key=lambda x: x[0].i):

@@ -204,6 +204,10 @@ def test_who_said_it(guard: Guard, seeds: dict[str, Article], sentence: str, ok:
     # "..., he said, speaking on condition of anonymity": "he" is that official again
     ("Carter said they are continuing discussions on deployment and will have an "
      "announcement when ready.", "Carter"),
+    # "He waved aside concerns expressed by China that deployment of the THAAD system's radars
+    # ... could upset the balance of power": the default model at --length long gave it to him
+    ("Carter, U.S. Defense Secretary, said deployment of the THAAD system's radars on the "
+     "Korean peninsula could upset the balance of power.", "Carter"),
 ])
 def test_who_said_what(guard: Guard, seeds: dict[str, Article], sentence: str,
                        speaker: str) -> None:
@@ -213,7 +217,7 @@ def test_who_said_what(guard: Guard, seeds: dict[str, Article], sentence: str,
     said = [p for p in check.problems if p.startswith("who said it")]
     assert not check.supported and len(said) == 1, check.problems
     assert f"says this, not '{speaker}': say that " in said[0]
-    assert "official" in said[0] or "Carter" in said[0]
+    assert any(who in said[0] for who in ("official", "Carter", "China"))
 
 
 @pytest.mark.parametrize("sentence", [
@@ -223,6 +227,9 @@ def test_who_said_what(guard: Guard, seeds: dict[str, Article], sentence: str,
     "defenses.",
     "A senior U.S. defense official said they are continuing discussions on deployment and "
     "will have an announcement when ready.",
+    # China speaks as the agent of "concerns expressed by China"
+    "China said deployment of THAAD radars on the Korean peninsula could upset the balance of "
+    "power.",
 ])
 def test_who_said_what_passes_the_right_speaker(guard: Guard, seeds: dict[str, Article],
                                                 sentence: str) -> None:
