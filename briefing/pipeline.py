@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .backends.base import Generator
 from .backends.cached import CachedGenerator
+from .backends.select import articles_per_call
 from .ingest import IngestResult, read_folder
 from .models.load import ModelSource, resolve
 from .progress import item_progress, log, stage
@@ -92,9 +93,11 @@ def summarise(settings: Settings, articles: list[Article], handle: ModelHandle
     """Summaries for `articles`; the model is loaded only if some summary is not cached."""
     cache = SummaryCache(enabled=settings.use_cache)
     summarizer = _LazySummarizer(settings, handle)
+    batch = settings.batch_size or articles_per_call(
+        resolved_backend(settings, handle.source) if handle.generative else "")
     with item_progress("Summarising", len(articles)) as advance:
         summaries, skipped = summarize_all(summarizer, articles, cache=cache,
-                                           batch_size=settings.batch_size, progress=advance)
+                                           batch_size=batch, progress=advance)
     if cache.hits:
         log(f"{cache.hits} of {len(articles)} summaries from the cache")
     return summaries, skipped, cache.hits

@@ -41,7 +41,7 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     use_cache: bool = True
     quiet: bool = False
-    batch_size: int = 8
+    batch_size: int | None = None  # articles per summarise call; None: the backend's own
     article_timeout: int = 300  # seconds of generation per article before its output is cut
     batch_memory: int | None = None  # bytes a generation batch may use (default: a quarter free)
     engine: str = "local"  # local | ray

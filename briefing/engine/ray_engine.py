@@ -236,7 +236,7 @@ def summarise(settings: Settings, articles: list[Article], source: ModelSource, 
             todo.append(a)
     hits = cache.hits
     todo.sort(key=lambda a: len(a.text))  # what summarize_all does: same batches as local
-    size = max(1, settings.batch_size)
+    size = max(1, settings.batch_size or 8)
     batches = [todo[i:i + size] for i in range(0, len(todo), size)]
     results: dict[int, tuple[list[Summary], list[Skipped]]] = {}
     if batches:

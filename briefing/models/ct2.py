@@ -42,7 +42,7 @@ def convert_once(hf_dir: Path, target: Path, label: str, quantization: str,
     return target
 
 
-def run_converter(module_args: list[str], label: str) -> None:
+def run_converter(module_args: list[str], label: str, engine: str = "CTranslate2") -> None:
     """Run a converter module (`python -m ...`) in a process of its own: converting loads
     torch and the whole model in float32, none of which the brief needs afterwards (torch alone
     stays 224 MB resident once imported). Its last error line becomes the ModelError."""
@@ -50,7 +50,7 @@ def run_converter(module_args: list[str], label: str) -> None:
                           check=False)
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
-        raise ModelError(f"could not convert {label} for CTranslate2: {lines[-1]}")
+        raise ModelError(f"could not convert {label} for {engine}: {lines[-1]}")
 
 
 def _convert(hf_dir: str, out: str, quantization: str) -> None:

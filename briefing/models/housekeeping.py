@@ -23,6 +23,8 @@ from .registry import PACKAGED
 
 _LEFTOVER = re.compile(r"\.(?:tmp|part)-(\d+)$")
 _MINILM = "all-minilm-l6-v2-"
+_OPENVINO_WEIGHTS = re.compile(r"-q[48]$")
+_FORMS = {"models": "safetensors", "ct2": "CTranslate2", "openvino": "OpenVINO IR"}
 KEYED_CACHES = {"summaries": "cached summaries", "generations": "cached model outputs"}
 
 
@@ -67,6 +69,8 @@ def _why_stale(kind: str, name: str, current: set[str], minilm: str | None) -> s
         return "left by an interrupted conversion"
     if kind == "gguf":
         return None if name in {m.gguf_name for m in PACKAGED.values()} else "not a packaged model"
+    if kind == "openvino":
+        name = _OPENVINO_WEIGHTS.sub("", name)  # <model id>-<weights>
     if name.startswith(_MINILM):
         return None if name == minilm else "another copy or version of MiniLM"
     for model in PACKAGED:
@@ -80,7 +84,7 @@ def _why_stale(kind: str, name: str, current: set[str], minilm: str | None) -> s
 def _what(kind: str, name: str) -> str:
     if kind == "gguf":
         return "assembled GGUF"
-    form = "safetensors" if kind == "models" else "CTranslate2"
+    form = _FORMS[kind]
     if name.startswith(("gguf-", "hf-")):
         return f"{form} (your model)"
     return f"{form} (embeddings)" if name.startswith(_MINILM) else form
@@ -92,7 +96,7 @@ def entries(root: Path | None = None) -> list[CacheEntry]:
     current = {gguf_model_id(m.name, m.sha256) for m in PACKAGED.values() if m.sha256}
     minilm = _current_minilm()
     out = []
-    for kind in ("gguf", "models", "ct2"):
+    for kind in ("gguf", "models", "ct2", "openvino"):
         folder = root / kind
         if folder.is_dir():
             out += [CacheEntry(p, _what(kind, p.name), _size(p),

@@ -122,6 +122,16 @@ def prepare(name: str, *, backend: str = "auto", device: str | None = None,
     if engine == "llama-cpp":
         done.append("conversion: not needed (llama-cpp reads the GGUF)")
         return done
+    if engine == "openvino":
+        from ..backends.openvino_backend import import_openvino_genai, ir_dir
+        from .openvino_ir import convert, is_built
+
+        import_openvino_genai()
+        assert source.path is not None  # a packaged model is a GGUF
+        was = is_built(ir_dir(source))
+        done.append(f"OpenVINO: {'ready' if was else 'converted'} at "
+                    f"{convert(source.path, ir_dir(source), source.label)}")
+        return done
     if engine == "ctranslate2":
         from ..backends.ctranslate2_backend import ct2_dir, ensure_ct2_model
 

@@ -29,11 +29,22 @@ def installed(monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setattr(select, "is_installed", lambda b: b in names)
         monkeypatch.setattr(select, "_cuda", lambda device: device == "cuda")
         monkeypatch.setattr(select, "has_int8_dot", lambda: int8_dot)
+        monkeypatch.setattr(select, "openvino_fits", lambda source: True)
     return set_
 
 
 def test_backends_tuple() -> None:
-    assert select.BACKENDS == ("auto", "transformers", "llama-cpp", "ctranslate2")
+    assert select.BACKENDS == ("auto", "transformers", "openvino", "llama-cpp", "ctranslate2")
+
+
+def test_auto_prefers_openvino_for_gguf_on_cpu(installed, tmp_path: Path) -> None:
+    installed("transformers", "llama-cpp", "ctranslate2", "openvino", int8_dot=True)
+    assert select.choose_backend(_gguf(tmp_path)) == "openvino"
+    installed("transformers", "llama-cpp", "ctranslate2", "openvino")
+    assert select.choose_backend(_gguf(tmp_path)) == "openvino"
+    # it reads GGUF models only, and runs on the CPU
+    assert select.choose_backend(_hf(tmp_path)) == "ctranslate2"
+    assert select.choose_backend(_gguf(tmp_path), device="cuda") == "transformers"
 
 
 def test_auto_prefers_llama_cpp_for_gguf_on_cpu(installed, tmp_path: Path) -> None:
@@ -118,6 +129,7 @@ def _hide(monkeypatch: pytest.MonkeyPatch, module: str) -> None:
 @pytest.mark.parametrize(("backend", "module", "command"), [
     ("llama-cpp", "llama_cpp", "pip install llama-cpp-python=="),
     ("ctranslate2", "ctranslate2", "pip install ctranslate2=="),
+    ("openvino", "openvino_genai", "pip install openvino-genai=="),
 ])
 def test_missing_backend_names_install_command(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, backend: str, module: str, command: str
@@ -131,3 +143,29 @@ def test_missing_backend_names_install_command(
 def test_llama_cpp_refuses_hf_directory(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="GGUF files only"):
         select.make_generator(_hf(tmp_path), backend="llama-cpp")
+
+
+def test_openvino_refuses_hf_directory_and_cuda(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="GGUF models only"):
+        select.make_generator(_hf(tmp_path), backend="openvino")
+    with pytest.raises(ModelError, match="runs on the CPU"):
+        select.make_generator(_gguf(tmp_path), backend="openvino", device="cuda")
+
+
+REAL_OPENVINO_FITS = select.openvino_fits
+
+
+def test_auto_leaves_openvino_where_memory_is_short(installed, monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
+    from briefing.models import load
+
+    installed("transformers", "ctranslate2", "openvino", int8_dot=True)
+    monkeypatch.setattr(select, "openvino_fits", REAL_OPENVINO_FITS)
+    source = _gguf(tmp_path)
+    source.path.write_bytes(b"x" * 1000)  # OpenVINO's peak: 5x the GGUF
+    monkeypatch.setattr(load, "available_memory", lambda: 4999)
+    assert select.choose_backend(source) == "ctranslate2"
+    monkeypatch.setattr(load, "available_memory", lambda: 5000)
+    assert select.choose_backend(source) == "openvino"
+    monkeypatch.setattr(load, "available_memory", lambda: None)  # unknown: no reason to refuse
+    assert select.choose_backend(source) == "openvino"

@@ -28,6 +28,8 @@ def cache(tmp_path, monkeypatch):
 
     put(f"models/{current}/model.safetensors", 1000)
     put(f"ct2/{current}/model.bin", 500)
+    put(f"openvino/{current}-q8/openvino_model.bin", 600)
+    put("openvino/qwen-0.5b-1d9614638d18-g1-q8/openvino_model.bin", 600)  # an earlier form
     put("models/qwen-0.5b-1d9614638d18/model.safetensors", 1200)  # before the ids had a form
     put("ct2/all-minilm-l6-v2-aaaaaaaaaaaa/model.bin", 90)
     put("ct2/all-minilm-l6-v2-bbbbbbbbbbbb/model.bin", 90)  # another venv's copy
@@ -44,11 +46,14 @@ def test_entries_say_what_is_stale_and_why(cache):
     found = {str(e.path.relative_to(cache)): e for e in housekeeping.entries()}
     stale = {k for k, e in found.items() if e.stale}
     assert stale == {"models/qwen-0.5b-1d9614638d18", "ct2/all-minilm-l6-v2-bbbbbbbbbbbb",
+                     "openvino/qwen-0.5b-1d9614638d18-g1-q8",
                      "models/gguf-mine-0123456789ab",
                      f"models/{gguf_model_id(QWEN_05B.name, QWEN_05B.sha256)}.tmp-999999999"}
     assert found["models/qwen-0.5b-1d9614638d18"].size == 1200
     assert "interrupted" in found[next(k for k in stale if ".tmp-" in k)].stale
     assert found["summaries"].stale is None
+    current = gguf_model_id(QWEN_05B.name, QWEN_05B.sha256)
+    assert found[f"openvino/{current}-q8"].what == "OpenVINO IR"
     assert [e.size for e in housekeeping.entries()] == sorted(
         (e.size for e in found.values()), reverse=True)
 
@@ -63,6 +68,7 @@ def test_prune_removes_only_stale_entries(cache):
     left = {str(p.relative_to(cache)) for p in cache.glob("*/*")}
     current = gguf_model_id(QWEN_05B.name, QWEN_05B.sha256)
     assert left == {f"models/{current}", f"ct2/{current}", "ct2/all-minilm-l6-v2-aaaaaaaaaaaa",
+                    f"openvino/{current}-q8",
                     f"models/gguf-mine-0123456789ab-g{GGUF_FORM}",
                     "models/hf-mymodel-0123456789ab", f"gguf/{QWEN_05B.gguf_name}",
                     "summaries/ab"}

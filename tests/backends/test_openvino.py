@@ -1,0 +1,79 @@
+"""The OpenVINO backend on the tiny SmolLM2-135M: converted once, order kept, limits honoured."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("openvino_genai")
+
+from briefing.backends.base import Generator, Prompt  # noqa: E402
+from briefing.backends.openvino_backend import KV_TOKENS, OpenVINOGenerator  # noqa: E402
+from briefing.errors import ModelError  # noqa: E402
+from briefing.models.load import resolve  # noqa: E402
+from briefing.models.openvino_ir import MODEL_XML  # noqa: E402
+
+SYSTEM = ("You are a careful news editor. Summarise the article the user gives you in one short "
+          "sentence, using only facts it states.")
+ARTICLES = [
+    "The city council of Springfield voted on Tuesday to close the old bridge for repairs.",
+    "Heavy rain flooded roads in the north of the country, and schools stayed closed.",
+    "A new library opened downtown with ten thousand books and a cafe for readers.",
+    "The football club signed a young striker from Brazil for an undisclosed fee.",
+]
+
+
+@pytest.fixture(scope="module")
+def gen(session_cache) -> OpenVINOGenerator:
+    # Module scope runs before the per-test cache isolation: point it at the session cache here.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BRIEFING_CACHE_DIR", str(session_cache))
+        return OpenVINOGenerator(resolve("smollm2-135m"))
+
+
+def _prompts() -> list[Prompt]:
+    return [Prompt(SYSTEM, f"<article>\n{a}\n</article>") for a in ARTICLES]
+
+
+def test_converted_once_into_the_cache(gen: OpenVINOGenerator, session_cache) -> None:
+    assert isinstance(gen, Generator)
+    assert gen.backend_id == "openvino"
+    ir = session_cache / "openvino" / f"{gen.source.model_id}-q8"
+    assert (ir / MODEL_XML).is_file()
+    assert not list(ir.glob("*.gguf"))  # the intermediate GGUF is gone
+    again = OpenVINOGenerator(gen.source)  # a second load converts nothing
+    assert again.generate(_prompts()[:1], 8) == gen.generate(_prompts()[:1], 8)
+
+
+def test_every_prompt_answered_in_order(gen: OpenVINOGenerator) -> None:
+    batch = gen.generate(_prompts(), 20)
+    assert len(batch) == len(ARTICLES) and all(batch)
+    assert len(set(batch)) == len(batch)
+    # each answer belongs to its own prompt: run alone, the first and last say the same
+    assert gen.generate(_prompts()[:1], 20) == batch[:1]
+    assert gen.generate(_prompts()[-1:], 20) == batch[-1:]
+
+
+def test_counts_tokens_and_stops_at_max_new_tokens(gen: OpenVINOGenerator) -> None:
+    assert gen.count_tokens("") == 0
+    assert 3 <= gen.count_tokens("The city council voted on Tuesday.") <= 12
+    short = gen.generate(_prompts()[:1], 3)[0]
+    assert 0 < gen.count_tokens(short) <= 4
+
+
+def test_past_the_time_budget_outputs_are_cut_not_lost(gen: OpenVINOGenerator) -> None:
+    gen.time_budget = 1e-9
+    try:
+        out = gen.generate(_prompts(), 60)
+    finally:
+        gen.time_budget = None
+    full = gen.generate(_prompts(), 60)
+    assert len(out) == len(ARTICLES)
+    assert sum(len(o) for o in out) < sum(len(f) for f in full)
+
+
+def test_a_prompt_too_long_is_a_clear_error_never_cut(gen: OpenVINOGenerator) -> None:
+    # SmolLM2's tokenizer IR cuts texts at 8,192 tokens: the backend says so instead
+    assert gen.context_length <= min(KV_TOKENS, gen._max_tokens)
+    words = " ".join(["word"] * (gen._max_tokens + 10))
+    with pytest.raises(ModelError, match="longer than the OpenVINO tokenizer reads|KV cache"):
+        gen.generate([Prompt(SYSTEM, words)], 10)
