@@ -6,7 +6,7 @@ Engines (each runs in its own subprocess; its peak RSS comes from os.wait4):
   c   CTranslate2 int8 `generate_batch(max_batch_size=8)`
   d   ours: make_generator(backend="auto") through the Generator interface, with
       prompts/summarize.txt as the brief asks by default (--length medium: 3 short sentences,
-      at most 70 words, its own token cap if below --max-new-tokens); `d:llama-cpp`,
+      at most 70 words, its own token cap if below --max-new-tokens); `d:openvino`, `d:llama-cpp`,
       `d:ctranslate2`, `d:transformers` pick a backend explicitly.
   e   ours end to end: `briefing.pipeline.run` on a folder of the same articles (ingest,
       summarise with the faithfulness guard and its regenerations, compose with model-written
