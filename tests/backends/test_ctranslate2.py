@@ -9,15 +9,10 @@ pytest.importorskip("ctranslate2")
 from briefing.backends.base import Generator, Prompt  # noqa: E402
 from briefing.backends.ctranslate2_backend import CTranslate2Generator  # noqa: E402
 from briefing.models.load import resolve  # noqa: E402
+from tests.backends.samples import ARTICLES as SAMPLES  # noqa: E402
+from tests.backends.samples import SYSTEM  # noqa: E402
 
-SYSTEM = ("You are a careful news editor. Summarise the article the user gives you in one short "
-          "sentence, using only facts it states.")
-ARTICLES = [
-    "The city council of Springfield voted on Tuesday to close the old bridge for repairs.",
-    "Heavy rain flooded roads in the north of the country, and schools stayed closed.",
-    "A new library opened downtown with ten thousand books and a cafe for readers.",
-    "The football club signed a young striker from Brazil for an undisclosed fee.",
-]
+ARTICLES = SAMPLES[:4]
 
 
 @pytest.fixture(scope="module")

@@ -14,16 +14,7 @@ from briefing.backends import llama_cpp_backend  # noqa: E402
 from briefing.backends.base import Generator, Prompt  # noqa: E402
 from briefing.backends.llama_cpp_backend import LlamaCppGenerator  # noqa: E402
 from briefing.models.load import resolve  # noqa: E402
-
-SYSTEM = ("You are a careful news editor. Summarise the article the user gives you in one short "
-          "sentence, using only facts it states.")
-ARTICLES = [
-    "The city council of Springfield voted on Tuesday to close the old bridge for repairs.",
-    "Heavy rain flooded roads in the north of the country, and schools stayed closed.",
-    "A new library opened downtown with ten thousand books and a cafe for readers.",
-    "The football club signed a young striker from Brazil for an undisclosed fee.",
-    "Scientists reported that the lake's water level fell by two metres this summer.",
-]
+from tests.backends.samples import ARTICLES, SYSTEM  # noqa: E402
 
 
 @pytest.fixture(scope="module")
