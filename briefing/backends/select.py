@@ -67,14 +67,23 @@ def _cuda(device: str | None) -> bool:
 OPENVINO_PEAK_PER_GGUF_BYTE = 5.0
 
 
+_fits: dict[str, bool] = {}
+
+
 def openvino_fits(source: ModelSource) -> bool:
-    """Whether the memory available now holds OpenVINO's peak for this GGUF; where it does
-    not, `auto` takes an engine that needs less (CTranslate2 or llama.cpp)."""
+    """Whether the memory available holds OpenVINO's peak for this GGUF; where it does not,
+    `auto` takes an engine that needs less (CTranslate2 or llama.cpp).
+
+    Decided once per model and process: the summary cache key names the backend before the
+    generator is made, and both must name the same one however the free memory moves."""
     from ..models.load import available_memory
 
-    free = available_memory()
-    size = source.path.stat().st_size if source.path is not None and source.path.is_file() else 0
-    return free is None or free >= OPENVINO_PEAK_PER_GGUF_BYTE * size
+    if source.model_id not in _fits:
+        free = available_memory()
+        path = source.path
+        size = path.stat().st_size if path is not None and path.is_file() else 0
+        _fits[source.model_id] = free is None or free >= OPENVINO_PEAK_PER_GGUF_BYTE * size
+    return _fits[source.model_id]
 
 
 def choose_backend(source: ModelSource, device: str | None = None) -> str:

@@ -161,11 +161,19 @@ def test_auto_leaves_openvino_where_memory_is_short(installed, monkeypatch: pyte
 
     installed("transformers", "ctranslate2", "openvino", int8_dot=True)
     monkeypatch.setattr(select, "openvino_fits", REAL_OPENVINO_FITS)
-    source = _gguf(tmp_path)
-    source.path.write_bytes(b"x" * 1000)  # OpenVINO's peak: 5x the GGUF
+    monkeypatch.setattr(select, "_fits", {})
+
+    def source(name: str) -> ModelSource:
+        f = tmp_path / f"{name}.gguf"
+        f.write_bytes(b"x" * 1000)  # OpenVINO's peak: 5x the GGUF
+        return ModelSource(str(f), "gguf", f, f"gguf-{name}-0")
+
     monkeypatch.setattr(load, "available_memory", lambda: 4999)
-    assert select.choose_backend(source) == "ctranslate2"
+    short = source("short")
+    assert select.choose_backend(short) == "ctranslate2"
     monkeypatch.setattr(load, "available_memory", lambda: 5000)
-    assert select.choose_backend(source) == "openvino"
+    assert select.choose_backend(source("enough")) == "openvino"
+    # decided once per model in a process: the cache key and the generator name one engine
+    assert select.choose_backend(short) == "ctranslate2"
     monkeypatch.setattr(load, "available_memory", lambda: None)  # unknown: no reason to refuse
-    assert select.choose_backend(source) == "openvino"
+    assert select.choose_backend(source("unknown")) == "openvino"
