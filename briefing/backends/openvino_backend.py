@@ -48,23 +48,28 @@ def ir_dir(source: ModelSource, weights: str = "q8") -> Path:
     return cache_dir() / "openvino" / f"{source.model_id}-{weights}"
 
 
+def ensure_ir(source: ModelSource, weights: str = "q8") -> Path:
+    """The OpenVINO IR of a GGUF model, converted once into the user cache."""
+    if source.kind != "gguf" or source.path is None:
+        raise ModelError(
+            f"the openvino backend reads GGUF models only; {source.label} is a Hugging Face "
+            "directory (use --backend ctranslate2 or transformers)")
+    import_openvino_genai()
+    from ..models import openvino_ir
+
+    return openvino_ir.convert(source.path, ir_dir(source, weights), source.label, weights)
+
+
 class OpenVINOGenerator:
     backend_id = "openvino"
 
     def __init__(self, source: ModelSource, device: str | None = None,
                  n_threads: int | None = None, weights: str = "q8") -> None:
-        if source.kind != "gguf" or source.path is None:
-            raise ModelError(
-                f"the openvino backend reads GGUF models only; {source.label} is a Hugging Face "
-                "directory (use --backend ctranslate2 or transformers)")
         if device and device.startswith("cuda"):
             raise ModelError("the openvino backend runs on the CPU (use --backend transformers "
                              "for CUDA)")
-        og = import_openvino_genai()
-        from ..models import openvino_ir
-
-        target = openvino_ir.convert(source.path, ir_dir(source, weights), source.label, weights)
-        self._og = og
+        target = ensure_ir(source, weights)
+        self._og = og = import_openvino_genai()
         self.source = source
         self.name = f"openvino:{source.label}"
         self.time_budget: float | None = None

@@ -1,19 +1,20 @@
 """A GGUF model as OpenVINO IR, built once in the user cache.
 
-OpenVINO GenAI reads a GGUF itself, but only files whose weights are Q4_0, Q4_1, Q8_0 or
-floats; the packaged Qwen models are Q4_K_M (Q4_K, Q5_0, Q6_K and Q8_0 tensors). So the GGUF is
-first written again with every weight matrix in one of the formats it reads:
+OpenVINO GenAI reads a GGUF itself: here it read Q4_0, Q4_1, Q8_0 and float16 weights, but not
+the packaged Qwen models' Q4_K_M mix of Q4_K, Q5_0, Q6_K and Q8_0 tensors ("gguf_tensor_to_f16
+failed"). So the GGUF is first written again with every weight matrix in a format it reads:
 
 - `q8`: Q8_0 (8 bits, a scale per block of 32) for every matrix. Each value moves by at most
   half of one 8-bit step of its block: far below the 4-6 bit grid it came from.
 - `q4`: Q4_1 (4 bits, a scale and a minimum per block of 32) for the matrices that were Q4_K
   or Q4_1, Q8_0 for the rest. A Q4_K sub-block of 32 is a scale and a minimum applied to 4-bit
-  levels, which is what a Q4_1 block holds, so those matrices keep their values up to rounding.
+  levels, which is what a Q4_1 block holds: over the default model's Q4_K matrices the largest
+  change in a block is 0.3% of a 4-bit step at the median, half a step at worst.
 
 OpenVINO then converts that GGUF to its IR (`openvino_model.xml`/`.bin` and the tokenizer's IR,
 with the chat template) in the same directory; the intermediate GGUF is deleted. Everything
-runs in a process of its own (the conversion peaks at about 2 GB), into a temporary sibling of
-the target that replaces it only when complete.
+runs in a process of its own (35 s and a 3.1 GB peak for the default model), into a temporary
+sibling of the target that replaces it only when complete.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from ..progress import log, spinner
 from .ct2 import run_converter
 from .paths import built_in_place_of
 
-INSTALL_HINT = "pip install openvino-genai==2026.4.1.0"
 WEIGHTS = ("q8", "q4")
 MODEL_XML = "openvino_model.xml"
 _STAGING = "model.gguf"
@@ -62,6 +62,8 @@ def _target_type(name: str, source: int, weights: str) -> int:
 def requantize(src: Path, dst: Path, weights: str = "q8") -> None:
     """Write `src` again as `dst` with every weight matrix in a type OpenVINO reads (module
     docstring); the metadata (architecture, tokenizer, chat template) is copied as is."""
+    if weights not in WEIGHTS:
+        raise ValueError(f"weights must be one of {', '.join(WEIGHTS)}, not {weights!r}")
     from gguf import GGMLQuantizationType as Q
     from gguf import GGUFReader, GGUFValueType, GGUFWriter
     from gguf.quants import dequantize, quantize

@@ -123,14 +123,11 @@ def prepare(name: str, *, backend: str = "auto", device: str | None = None,
         done.append("conversion: not needed (llama-cpp reads the GGUF)")
         return done
     if engine == "openvino":
-        from ..backends.openvino_backend import import_openvino_genai, ir_dir
-        from .openvino_ir import convert, is_built
+        from ..backends.openvino_backend import ensure_ir, ir_dir
+        from .openvino_ir import is_built
 
-        import_openvino_genai()
-        assert source.path is not None  # a packaged model is a GGUF
         was = is_built(ir_dir(source))
-        done.append(f"OpenVINO: {'ready' if was else 'converted'} at "
-                    f"{convert(source.path, ir_dir(source), source.label)}")
+        done.append(f"OpenVINO: {'ready' if was else 'converted'} at {ensure_ir(source)}")
         return done
     if engine == "ctranslate2":
         from ..backends.ctranslate2_backend import ct2_dir, ensure_ct2_model
