@@ -178,23 +178,30 @@ def _key_texts(texts: list[str], count: int) -> list[str]:
     return out
 
 
-def _run_ours(texts: list[str], max_new: int, model: str, backend: str) -> dict:
-    from briefing.backends.select import make_generator
-    from briefing.models.load import resolve
+def summary_prompts(texts: list[str]) -> list:
+    """prompts/summarize.txt over each text, as `briefing brief` asks by default (--length
+    medium: 3 short sentences, at most 70 words)."""
     from briefing.prompts import load_prompt
     from briefing.summarize.base import SummaryOptions
     from briefing.summarize.generative import STYLE_HINT
+
+    tmpl, opts = load_prompt("summarize"), SummaryOptions()
+    return [tmpl.render(article=t, sentences=str(opts.sentences), words=str(opts.words),
+                        style=STYLE_HINT[opts.style]) for t in texts]
+
+
+def _run_ours(texts: list[str], max_new: int, model: str, backend: str) -> dict:
+    from briefing.backends.select import make_generator
+    from briefing.models.load import resolve
+    from briefing.summarize.base import SummaryOptions
 
     t0 = time.perf_counter()
     gen = make_generator(resolve(model), backend=backend)
     gen.memory_budget = _batch_memory()
     load = time.perf_counter() - t0
-    tmpl = load_prompt("summarize")
     t1 = time.perf_counter()
-    opts = SummaryOptions()  # what `briefing brief` asks for by default (--length medium)
-    texts = _key_texts(texts, opts.reads)
-    prompts = [tmpl.render(article=t, sentences=str(opts.sentences), words=str(opts.words),
-                           style=STYLE_HINT[opts.style]) for t in texts]
+    opts = SummaryOptions()
+    prompts = summary_prompts(_key_texts(texts, opts.reads))
     outs = gen.generate(prompts, min(max_new, opts.max_new_tokens))
     gen_s = time.perf_counter() - t1
     return {"load_s": load, "gen_s": gen_s, "gen_tokens": sum(gen.count_tokens(o) for o in outs),

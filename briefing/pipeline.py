@@ -94,7 +94,7 @@ def summarise(settings: Settings, articles: list[Article], handle: ModelHandle
     cache = SummaryCache(enabled=settings.use_cache)
     summarizer = _LazySummarizer(settings, handle)
     batch = settings.batch_size or articles_per_call(
-        resolved_backend(settings, handle.source) if handle.generative else "")
+        resolved_backend(settings, handle.source) if handle.generative else "", settings.device)
     with item_progress("Summarising", len(articles)) as advance:
         summaries, skipped = summarize_all(summarizer, articles, cache=cache,
                                            batch_size=batch, progress=advance)

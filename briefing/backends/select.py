@@ -37,9 +37,14 @@ _MODULES = {"llama-cpp": "llama_cpp", "ctranslate2": "ctranslate2", "transformer
 # in calls of 8). The others batch at most 4-8 prompts (a token bound, or the KV budget), so 8
 # loses nothing there. The summary cache gets each call's results as soon as it ends.
 ARTICLES_PER_CALL = {"openvino": 64}
+# transformers on a GPU batches hundreds of sequences (continuous batching, or padded batches of
+# up to GPU_MAX_BATCH), so it is handed that many at once.
+GPU_ARTICLES_PER_CALL = 512
 
 
-def articles_per_call(backend: str) -> int:
+def articles_per_call(backend: str, device: str | None = None) -> int:
+    if backend == "transformers" and _cuda(device):
+        return GPU_ARTICLES_PER_CALL
     return ARTICLES_PER_CALL.get(backend, 8)
 
 

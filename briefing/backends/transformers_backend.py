@@ -2,6 +2,11 @@
 
 Batches are sorted by length and left-padded so little work is wasted on padding; decoding is
 greedy. Seq2seq models (BART/T5/Pegasus) read the bare document through their own generate path.
+
+On a GPU a causal model decodes through transformers' continuous batching (`generate_batch`:
+a paged KV cache sized from the free GPU memory, a finished sequence's slot refilled at once,
+CUDA graphs) where the installed transformers has it, else through the same padded batches as
+on the CPU, only larger (bench/gpu.py measures both; bench/README.md has the figures).
 """
 
 from __future__ import annotations
@@ -10,14 +15,31 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..models.load import ModelSource, load_hf
+from ..progress import log
 from .base import Prompt
+
+# Padded batches on a GPU: at most this many sequences, and the KV cache and activations of a
+# batch in at most this share of the GPU memory free once the model is loaded.
+GPU_MAX_BATCH = 256
+GPU_MEMORY_SHARE = 0.5
+
+
+def _batching_config() -> Any:
+    try:
+        from transformers import ContinuousBatchingConfig
+    except ImportError:  # continuous batching before its config class: its own defaults
+        return None
+    return ContinuousBatchingConfig(max_memory_percent=GPU_MEMORY_SHARE)
 
 
 class TransformersGenerator:
     backend_id = "transformers"
 
     def __init__(self, source: ModelSource, device: str | None = None,
-                 batch_tokens: int = 8192, max_batch: int = 8) -> None:
+                 batch_tokens: int | None = None, max_batch: int | None = None,
+                 continuous: bool | None = None) -> None:
+        """`continuous`: decode through transformers' continuous batching; None means on a
+        GPU, for a causal model, where the installed transformers has it."""
         import torch
 
         self.source = source
@@ -32,15 +54,30 @@ class TransformersGenerator:
         if self.seq2seq:
             self.context_length = min(self.context_length, int(self.tokenizer.model_max_length))
         self.context_length = min(self.context_length, 32768)
-        self.batch_tokens = batch_tokens
-        self.max_batch = max_batch
         self.time_budget: float | None = None
         self.memory_budget: int | None = None
+        self.tokens_generated = 0  # new tokens decoded so far, for benchmarks
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self.tokenizer.padding_side = "left"
+        cuda = self.device.startswith("cuda")
+        self.max_batch = max_batch or (GPU_MAX_BATCH if cuda else 8)
+        self.batch_tokens = batch_tokens or (self._gpu_tokens(torch) if cuda else 8192)
+        if continuous is None:
+            continuous = cuda and not self.seq2seq
+        self.continuous = continuous and hasattr(self.model, "generate_batch")
+        # continuous batching's KV cache takes GPU_MEMORY_SHARE of the free memory, as padded
+        # batches do (transformers' own default is 90%)
+        self.batching_config: Any = _batching_config() if self.continuous else None
+        if continuous and not self.continuous:
+            log("transformers here has no continuous batching (generate_batch): padded batches")
         if self.device == "cpu":
             torch.set_num_threads(max(1, torch.get_num_threads()))
+
+    def _gpu_tokens(self, torch: Any) -> int:
+        """Tokens a padded batch may hold on the GPU: a share of its free memory."""
+        free, _ = torch.cuda.mem_get_info(torch.device(self.device))
+        return max(8192, int(free * GPU_MEMORY_SHARE) // self.bytes_per_token())
 
     def bytes_per_token(self) -> int:
         """Memory one token of a batch costs: its KV cache plus a layer's activations."""
@@ -84,6 +121,10 @@ class TransformersGenerator:
         import torch
 
         encoded = [self._encode(p) for p in prompts]
+        if self.continuous and encoded:
+            texts = self._generate_continuous(encoded, max_new_tokens)
+            if texts is not None:
+                return texts
         budget = self._token_budget()
         order = sorted(range(len(encoded)), key=lambda i: -len(encoded[i]))
         out: list[str] = [""] * len(encoded)
@@ -114,4 +155,32 @@ class TransformersGenerator:
                 max_time=self.time_budget * len(ids) if self.time_budget else None,
             )
         new = gen if self.seq2seq else gen[:, width:]
+        self.tokens_generated += int((new != pad).sum())
         return [t.strip() for t in self.tokenizer.batch_decode(new, skip_special_tokens=True)]
+
+    def _generate_continuous(self, ids: list[list[int]], max_new_tokens: int
+                             ) -> list[str] | None:
+        """All prompts through continuous batching; None if it did not answer every one
+        (transformers logs such failures instead of raising), so the padded path runs."""
+        import copy
+
+        config = copy.deepcopy(self.model.generation_config)
+        config.max_new_tokens = max_new_tokens
+        config.do_sample, config.num_beams = False, 1
+        config.pad_token_id = self.tokenizer.pad_token_id
+        try:
+            results = self.model.generate_batch(
+                inputs=ids, generation_config=config,
+                continuous_batching_config=self.batching_config, progress_bar=False)
+        except Exception as e:  # noqa: BLE001 - any failure there leaves the padded path
+            log(f"continuous batching failed ({e}); padded batches from now on")
+            self.continuous = False
+            return None
+        outputs = list(results.values())
+        if len(outputs) != len(ids) or any(o.error for o in outputs):
+            log("continuous batching lost some requests; padded batches from now on")
+            self.continuous = False
+            return None
+        tokens = [list(o.generated_tokens) for o in outputs]
+        self.tokens_generated += sum(len(t) for t in tokens)
+        return [t.strip() for t in self.tokenizer.batch_decode(tokens, skip_special_tokens=True)]

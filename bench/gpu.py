@@ -1,0 +1,401 @@
+"""GPU throughput of `briefing`'s transformers path against the naive pipeline (issue 13).
+
+Weights cannot travel to the GPU machine, so the model is a randomly initialised one of the
+default model's architecture (Qwen2.5-Coder-0.5B-Instruct: its config.json, generation config
+and tokenizer, no weights), in bf16. Random weights make the texts garbage, not the work: the
+prompts are real (prompts/summarize.txt over real articles) and every sequence is decoded to the
+brief's cap (`SummaryOptions().max_new_tokens`, EOS switched off), so the output lengths are
+fixed and equal for every engine.
+
+Stages, each added to --out as it ends (--deadline skips those that would start too late):
+  ceilings     device-to-device copy bandwidth (bytes read + written) and a bf16 matrix product
+  naive        transformers pipeline("text-generation"), one article at a time, its default dtype
+  padded       ours, TransformersGenerator with padded batches, on --articles articles handed over
+               in calls of GPU_ARTICLES_PER_CALL, as `briefing brief` hands them
+  continuous   ours through transformers' continuous batching (the GPU default), the same articles
+  graphs       the same with CUDA graphs forced on
+  sweep        tokens/s by batch size at fixed lengths (--prompt-tokens in, --new-tokens out),
+               padded and continuous; decode tokens/s from the difference between N and 1 new
+               tokens, and batch-1 decode time against the HBM roofline (weight bytes / the
+               measured copy bandwidth)
+  graph1       batch-1 decode through a static KV cache with the decode step captured as one CUDA
+               graph (no compiler): how much of the eager paths' time is launch overhead
+
+    python bench/gpu.py --assets .gpu --out gpu.json
+
+--assets holds the default model's config.json, generation_config.json and tokenizer files
+(`~/.cache/briefing/models/qwen-0.5b-*/` without model.safetensors) and lee_background.cor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.corpus import load_articles  # noqa: E402
+from bench.throughput import PLAIN, summary_prompts  # noqa: E402
+from briefing.backends.transformers_backend import _batching_config  # noqa: E402
+
+T0 = time.perf_counter()
+
+
+def _sync(torch) -> None:
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
+def _timed(torch, fn):
+    _sync(torch)
+    t = time.perf_counter()
+    out = fn()
+    _sync(torch)
+    return time.perf_counter() - t, out
+
+
+def _gpu_peak(torch) -> float | None:
+    return torch.cuda.max_memory_allocated() / 2**20 if torch.cuda.is_available() else None
+
+
+def _reset_peak(torch) -> None:
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+        torch.cuda.reset_peak_memory_stats()
+
+
+def ceilings(torch) -> dict:
+    """Copy bandwidth over 2 x 1 GiB buffers of random data, and a bf16 8192^3 product."""
+    n = 1 << 29  # bf16 elements: 1 GiB
+    x = torch.empty(n, dtype=torch.bfloat16, device="cuda").uniform_()
+    y = torch.empty_like(x)
+    for _ in range(3):
+        y.copy_(x)
+    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    reps = 20
+    start.record()
+    for _ in range(reps):
+        y.copy_(x)
+    end.record()
+    end.synchronize()
+    bw = 2 * x.numel() * 2 * reps / (start.elapsed_time(end) / 1e3)
+    del x, y
+    a = torch.randn(8192, 8192, dtype=torch.bfloat16, device="cuda")
+    b = torch.randn(8192, 8192, dtype=torch.bfloat16, device="cuda")
+    for _ in range(3):
+        a @ b
+    start.record()
+    for _ in range(10):
+        a @ b
+    end.record()
+    end.synchronize()
+    flops = 2 * 8192**3 * 10 / (start.elapsed_time(end) / 1e3)
+    del a, b
+    torch.cuda.empty_cache()
+    return {"copy_bandwidth_GBs": bw / 1e9, "bf16_matmul_TFLOPs": flops / 1e12}
+
+
+def build_model(assets: Path, target: Path, device: str) -> dict:
+    """A random bf16 model of the assets' architecture, saved as a local HF directory."""
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+    cfg = AutoConfig.from_pretrained(assets)
+    torch.manual_seed(0)
+    with torch.device(device):
+        model = AutoModelForCausalLM.from_config(cfg, dtype=torch.bfloat16)
+    model.generation_config.eos_token_id = None  # fixed output lengths (set again on load)
+    model.save_pretrained(target)
+    AutoTokenizer.from_pretrained(assets).save_pretrained(target)
+    weights = sum(p.numel() * p.element_size() for p in model.parameters())
+    params = sum(p.numel() for p in model.parameters())
+    del model
+    _reset_peak(torch)
+    return {"params": params, "weight_bytes": weights}
+
+
+def naive(model_dir: Path, texts: list[str], new: int, device: str) -> dict:
+    """pipeline("text-generation"), one article at a time, as a first try would run it."""
+    import torch
+    from transformers import pipeline
+
+    pipe = pipeline("text-generation", model=str(model_dir), device=device)
+    dtype = str(pipe.model.dtype)
+
+    def ask(text: str, n: int):
+        return pipe([{"role": "user", "content": f"{PLAIN}\n\n{text}"}], max_new_tokens=n,
+                    min_new_tokens=n, do_sample=False)
+
+    ask(texts[0], 4)  # CUDA context, kernels: not counted
+    _reset_peak(torch)
+    secs, _ = _timed(torch, lambda: [ask(t, new) for t in texts])
+    out = {"dtype": dtype, "articles": len(texts), "seconds": secs,
+           "articles_per_min": 60 * len(texts) / secs, "tokens_per_s": new * len(texts) / secs,
+           "gpu_peak_MB": _gpu_peak(torch)}
+    return out  # the pipeline's model is freed with this frame
+
+
+def make_ours(model_dir: Path, device: str):
+    from briefing.backends.select import make_generator
+    from briefing.models.load import resolve
+
+    t = time.perf_counter()
+    # on a GPU `auto` is transformers; the CPU choice (a trial run of this script) may not be
+    backend = "auto" if device.startswith("cuda") else "transformers"
+    gen = make_generator(resolve(str(model_dir)), backend=backend, device=device)
+    gen.model.generation_config.eos_token_id = None  # fixed output lengths
+    return gen, time.perf_counter() - t
+
+
+def _graphs_config():
+    """The product's continuous batching settings with CUDA graphs forced on."""
+    from transformers import ContinuousBatchingConfig
+
+    from briefing.backends.transformers_backend import GPU_MEMORY_SHARE
+
+    return ContinuousBatchingConfig(max_memory_percent=GPU_MEMORY_SHARE, use_cuda_graph=True)
+
+
+def ours(gen, prompts: list, new: int, continuous: bool, graphs: bool = False) -> dict:
+    """The articles through the generator in calls of GPU_ARTICLES_PER_CALL."""
+    import torch
+
+    from briefing.backends.select import GPU_ARTICLES_PER_CALL
+    gen.continuous = continuous
+    gen.batching_config = _graphs_config() if graphs else _batching_config()
+    gen.generate(prompts[:2], 4)  # warm-up, not counted
+    _reset_peak(torch)
+    before = gen.tokens_generated
+
+    def run() -> None:
+        for i in range(0, len(prompts), GPU_ARTICLES_PER_CALL):
+            gen.generate(prompts[i:i + GPU_ARTICLES_PER_CALL], new)
+
+    secs, _ = _timed(torch, run)
+    tokens = gen.tokens_generated - before
+    fell_back = continuous and not gen.continuous
+    gen.batching_config = _batching_config()
+    return {"articles": len(prompts), "seconds": secs,
+            "articles_per_min": 60 * len(prompts) / secs, "tokens": tokens,
+            "tokens_per_s": tokens / secs, "gpu_peak_MB": _gpu_peak(torch),
+            "fell_back_to_padded": fell_back}
+
+
+def sweep(gen, batches: list[int], prompt_tokens: int, new: int, continuous: bool,
+          label: str) -> list[dict]:
+    """Tokens/s at each batch size, fixed lengths; decode rate from N against 1 new token."""
+    import torch
+
+    g = torch.Generator().manual_seed(1)
+    rows = []
+    for b in batches:
+        ids = torch.randint(1000, 100_000, (b, prompt_tokens), generator=g).tolist()
+        if continuous:
+            gen.continuous = True
+
+            def call(n: int, ids=ids):
+                return gen._generate_continuous(ids, n)
+        else:
+            def call(n: int, ids=ids):
+                return gen._generate_batch(ids, n, torch)
+        call(2)  # warm-up at this shape
+        t1, _ = _timed(torch, lambda: call(1))
+        tn, _ = _timed(torch, lambda: call(new))
+        decode = (tn - t1) / (new - 1)
+        rows.append({"batch": b, "seconds": tn, "tokens_per_s": b * new / tn,
+                     "prefill_s": t1, "decode_ms_per_step": 1e3 * decode,
+                     "decode_tokens_per_s": b / decode if decode > 0 else None})
+        print(f"  {label:10} batch {b:5d}: "
+              f"{b * new / tn:9.0f} tok/s, decode step {1e3 * decode:7.2f} ms", flush=True)
+    return rows
+
+
+def graph1(gen, prompt_tokens: int, new: int) -> dict:
+    """Batch-1 decode with a static KV cache, eager and as one captured CUDA graph per step."""
+    import torch
+    from transformers import StaticCache
+
+    model, dev = gen.model, gen.device
+    cache = StaticCache(config=model.config, max_cache_len=prompt_tokens + new + 8)
+    ids = torch.randint(1000, 100_000, (1, prompt_tokens), device=dev)
+    tok = torch.zeros((1, 1), dtype=torch.long, device=dev)
+    pos = torch.zeros(1, dtype=torch.long, device=dev)
+    trace = torch.zeros(new, dtype=torch.long, device=dev)
+
+    def prefill() -> None:
+        out = model(input_ids=ids, past_key_values=cache, use_cache=True,
+                    cache_position=torch.arange(prompt_tokens, device=dev))
+        tok.copy_(out.logits[:, -1:].argmax(-1))
+        pos.fill_(prompt_tokens)
+
+    def step() -> None:
+        logits = model(input_ids=tok, past_key_values=cache, cache_position=pos,
+                       use_cache=True).logits
+        nxt = logits[:, -1:].argmax(-1)
+        trace.index_copy_(0, pos - prompt_tokens, nxt.view(1))
+        tok.copy_(nxt)
+        pos.add_(1)
+
+    out: dict = {}
+    with torch.inference_mode():
+        prefill()
+        eager_s, _ = _timed(torch, lambda: [step() for _ in range(new)])
+        eager_trace = trace.clone()
+        out["eager_static_ms_per_token"] = 1e3 * eager_s / new
+        try:
+            side = torch.cuda.Stream()
+            side.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(side):
+                prefill()
+                for _ in range(2):
+                    step()
+            torch.cuda.current_stream().wait_stream(side)
+            graph = torch.cuda.CUDAGraph()
+            prefill()
+            with torch.cuda.graph(graph):
+                step()
+            prefill()  # capturing records the step without running it
+            trace.zero_()
+            graph_s, _ = _timed(torch, lambda: [graph.replay() for _ in range(new)])
+            out["graph_ms_per_token"] = 1e3 * graph_s / new
+            out["graph_matches_eager"] = float((trace == eager_trace).float().mean())
+        except Exception as e:  # noqa: BLE001 - report why capture failed
+            out["graph_error"] = f"{type(e).__name__}: {e}"[:300]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--assets", type=Path, required=True)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--device", default="cuda")
+    ap.add_argument("--articles", type=int, default=1000)
+    ap.add_argument("--naive-articles", type=int, default=8)
+    ap.add_argument("--new-tokens", type=int, default=None, help="default: the brief's cap")
+    ap.add_argument("--prompt-tokens", type=int, default=256)
+    ap.add_argument("--batches", default="1,16,64,256,1024")
+    ap.add_argument("--cb-batches", default="1,64,1024")
+    ap.add_argument("--graph-batches", default="1,1024")
+    ap.add_argument("--stages", default="ceilings,naive,padded,continuous,graphs,sweep,graph1")
+    ap.add_argument("--deadline", type=float, default=420, help="seconds; later stages skipped")
+    ap.add_argument("--model-dir", type=Path, default=Path("/tmp/briefing-gpu-model"))
+    args = ap.parse_args(argv)
+
+    import torch
+    import transformers
+
+    from briefing.summarize.base import SummaryOptions
+
+    new = args.new_tokens or SummaryOptions().max_new_tokens
+    stages = args.stages.split(",")
+    res: dict = {"torch": torch.__version__, "transformers": transformers.__version__,
+                 "device": torch.cuda.get_device_name() if args.device.startswith("cuda")
+                 else "cpu", "new_tokens": new, "stages": {}}
+
+    def save(name: str, value) -> None:
+        res["stages"][name] = value
+        res["elapsed_s"] = time.perf_counter() - T0
+        res["host_peak_rss_MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        tmp = args.out.with_suffix(".tmp")
+        tmp.write_text(json.dumps(res, indent=1))
+        os.replace(tmp, args.out)
+        print(f"[{res['elapsed_s']:6.1f}s] {name}: {json.dumps(value)[:400]}", flush=True)
+
+    def due(name: str) -> bool:
+        if name not in stages:
+            return False
+        if time.perf_counter() - T0 > args.deadline:
+            save(name, {"skipped": "past the deadline"})
+            return False
+        return True
+
+    if due("ceilings") and args.device.startswith("cuda"):
+        save("ceilings", ceilings(torch))
+    save("model", build_model(args.assets, args.model_dir, args.device))
+    arts = load_articles(lee=args.assets / "lee_background.cor")
+    texts = [arts[i % len(arts)].text for i in range(args.articles)]
+    save("articles", {"count": len(texts), "distinct": len(arts),
+                      "median_words": sorted(len(t.split()) for t in texts)[len(texts) // 2]})
+    if due("naive"):
+        save("naive", naive(args.model_dir, texts[:args.naive_articles], new, args.device))
+        gc.collect()
+        _reset_peak(torch)
+    gen, load_s = make_ours(args.model_dir, args.device)
+    save("load", {"seconds": load_s, "continuous_default": gen.continuous,
+                  "max_batch": gen.max_batch, "batch_tokens": gen.batch_tokens})
+    prompts = summary_prompts(texts)
+    for name, cont, graphs in (("padded", False, False), ("continuous", True, False),
+                               ("graphs", True, True)):
+        if due(name):
+            try:
+                save(name, ours(gen, prompts, new, cont, graphs))
+            except Exception as e:  # noqa: BLE001 - one failed variant must not lose the rest
+                save(name, {"error": f"{type(e).__name__}: {e}"[:300]})
+    if due("sweep"):
+        sizes = {"padded": args.batches, "continuous": args.cb_batches,
+                 "graphs": args.graph_batches}
+        rows: dict = {}
+        for label, batches in sizes.items():
+            if label != "padded" and not hasattr(gen.model, "generate_batch"):
+                continue
+            gen.batching_config = _graphs_config() if label == "graphs" else _batching_config()
+            try:
+                rows[label] = sweep(gen, [int(b) for b in batches.split(",")],
+                                    args.prompt_tokens, new, label != "padded", label)
+            except Exception as e:  # noqa: BLE001
+                rows[label] = [{"error": f"{type(e).__name__}: {e}"[:300]}]
+            save("sweep", rows)
+        gen.batching_config = _batching_config()
+    if due("graph1") and args.device.startswith("cuda"):
+        save("graph1", graph1(gen, args.prompt_tokens, new))
+    report(res)
+    return 0
+
+
+def report(res: dict) -> None:
+    s = res["stages"]
+    weight = s["model"]["weight_bytes"]
+    bw = s.get("ceilings", {}).get("copy_bandwidth_GBs")
+    print(f"\n{res['device']}  torch {res['torch']}  transformers {res['transformers']}  "
+          f"{res['new_tokens']} new tokens per article")
+    naive_tps = s.get("naive", {}).get("tokens_per_s")
+    for name in ("naive", "padded", "continuous", "graphs"):
+        r = s.get(name, {})
+        if "tokens_per_s" in r:
+            ratio = f"{r['tokens_per_s'] / naive_tps:6.1f}x naive" if naive_tps else ""
+            print(f"{name:11} {r['articles']:5d} articles in {r['seconds']:7.1f} s: "
+                  f"{r['articles_per_min']:8.0f} articles/min {r['tokens_per_s']:9.0f} tok/s "
+                  f"{ratio}")
+        elif r:
+            print(f"{name:11} {r}")
+    if bw:
+        roof_ms = 1e3 * weight / (bw * 1e9)
+        print(f"roofline at batch 1: {weight / 1e6:.0f} MB of weights / {bw:.0f} GB/s = "
+              f"{roof_ms:.3f} ms per token")
+        sw = s.get("sweep", {})
+        rows = [(f"{k} (sweep)", (sw.get(k) or [{}])[0].get("decode_ms_per_step")) for k in sw]
+        rows += [("static eager", s.get("graph1", {}).get("eager_static_ms_per_token")),
+                 ("static graph", s.get("graph1", {}).get("graph_ms_per_token"))]
+        for label, ms in rows:
+            if ms:
+                print(f"  batch-1 decode {label:18}: {ms:7.3f} ms/token = "
+                      f"{100 * roof_ms / ms:5.1f}% of roofline")
+    for label, rows_ in s.get("sweep", {}).items():
+        good = [r for r in rows_ if r.get("tokens_per_s")]
+        if good:
+            best = max(good, key=lambda r: r["tokens_per_s"])
+            ratio = f" = {best['tokens_per_s'] / naive_tps:.0f}x naive" if naive_tps else ""
+            print(f"  best batch {label:10}: {best['batch']:5d} at {best['tokens_per_s']:8.0f} "
+                  f"tok/s{ratio}; batch 1 {good[0]['tokens_per_s']:6.0f} tok/s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
