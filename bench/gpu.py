@@ -10,9 +10,12 @@ fixed and equal for every engine.
 Stages, each added to --out as it ends (--deadline skips those that would start too late):
   ceilings     device-to-device copy bandwidth (bytes read + written) and a bf16 matrix product
   naive        transformers pipeline("text-generation"), one article at a time, its default dtype
-  padded       ours, TransformersGenerator with padded batches, on --articles articles handed over
-               in calls of GPU_ARTICLES_PER_CALL, as `briefing brief` hands them
-  continuous   ours through transformers' continuous batching (the GPU default), the same articles
+  padded       ours: TransformersGenerator (padded batches of up to --max-batch sequences, by
+               default the product's GPU_MAX_BATCH) on --articles articles handed over in calls
+               of GPU_ARTICLES_PER_CALL, as `briefing brief` hands them
+  continuous   transformers' continuous batching (`generate_batch`: paged KV cache, paged SDPA
+               attention) on the same prompts token for token, its KV cache in the same share of
+               the free GPU memory (GPU_MEMORY_SHARE), in the same calls
   graphs       the same with CUDA graphs forced on
   sweep        tokens/s by batch size at fixed lengths (--prompt-tokens in, --new-tokens out),
                padded and continuous; decode tokens/s from the difference between N and 1 new
@@ -44,7 +47,6 @@ if str(ROOT) not in sys.path:
 
 from bench.corpus import load_articles  # noqa: E402
 from bench.throughput import PLAIN, summary_prompts  # noqa: E402
-from briefing.backends.transformers_backend import _batching_config  # noqa: E402
 
 T0 = time.perf_counter()
 
@@ -155,42 +157,67 @@ def make_ours(model_dir: Path, device: str):
     return gen, time.perf_counter() - t
 
 
-def _graphs_config():
-    """The product's continuous batching settings with CUDA graphs forced on."""
+def _cb_config(graphs: bool):
     from transformers import ContinuousBatchingConfig
 
     from briefing.backends.transformers_backend import GPU_MEMORY_SHARE
 
-    return ContinuousBatchingConfig(max_memory_percent=GPU_MEMORY_SHARE, use_cuda_graph=True)
+    return ContinuousBatchingConfig(max_memory_percent=GPU_MEMORY_SHARE,
+                                    use_cuda_graph=True if graphs else None)
 
 
-def ours(gen, prompts: list, new: int, continuous: bool, graphs: bool = False) -> dict:
-    """The articles through the generator in calls of GPU_ARTICLES_PER_CALL."""
+def continuous(gen, ids: list[list[int]], new: int, graphs: bool) -> int:
+    """Greedy decoding of `ids` through transformers' continuous batching, with the generator's
+    model and generation settings; returns the tokens generated. Raises when a request is lost
+    (transformers logs such failures instead of raising)."""
+    import copy
+
+    import torch
+
+    config = copy.deepcopy(gen.model.generation_config)
+    config.max_new_tokens, config.do_sample, config.num_beams = new, False, 1
+    config.pad_token_id = gen.tokenizer.pad_token_id
+    try:
+        results = gen.model.generate_batch(inputs=ids, generation_config=config,
+                                           continuous_batching_config=_cb_config(graphs),
+                                           progress_bar=False)
+    finally:
+        gc.collect()
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+    outputs = list(results.values())
+    if len(outputs) != len(ids) or any(o.error for o in outputs):
+        lost = len(ids) - sum(1 for o in outputs if not o.error)
+        raise RuntimeError(f"continuous batching lost {lost} of {len(ids)} requests")
+    return sum(len(o.generated_tokens) for o in outputs)
+
+
+def ours(gen, prompts: list, new: int, engine: str) -> dict:
+    """The articles in calls of GPU_ARTICLES_PER_CALL: through the generator (`padded`) or
+    through continuous batching (`continuous`, `graphs`) on the generator's token ids."""
     import torch
 
     from briefing.backends.select import GPU_ARTICLES_PER_CALL
-    gen.continuous = continuous
-    gen.batching_config = _graphs_config() if graphs else _batching_config()
-    gen.generate(prompts[:2], 4)  # warm-up, not counted
+
+    calls = [prompts[i:i + GPU_ARTICLES_PER_CALL]
+             for i in range(0, len(prompts), GPU_ARTICLES_PER_CALL)]
+    if engine == "padded":
+        def call(batch: list, n: int) -> int:
+            before = gen.tokens_generated
+            gen.generate(batch, n)
+            return gen.tokens_generated - before
+    else:
+        def call(batch: list, n: int) -> int:
+            return continuous(gen, [gen._encode(p) for p in batch], n, engine == "graphs")
+    call(prompts[:2], 4)  # warm-up, not counted
     _reset_peak(torch)
-    before = gen.tokens_generated
-
-    def run() -> None:
-        for i in range(0, len(prompts), GPU_ARTICLES_PER_CALL):
-            gen.generate(prompts[i:i + GPU_ARTICLES_PER_CALL], new)
-
-    secs, _ = _timed(torch, run)
-    tokens = gen.tokens_generated - before
-    fell_back = continuous and not gen.continuous
-    gen.batching_config = _batching_config()
+    secs, tokens = _timed(torch, lambda: sum(call(c, new) for c in calls))
     return {"articles": len(prompts), "seconds": secs,
             "articles_per_min": 60 * len(prompts) / secs, "tokens": tokens,
-            "tokens_per_s": tokens / secs, "gpu_peak_MB": _gpu_peak(torch),
-            "fell_back_to_padded": fell_back}
+            "tokens_per_s": tokens / secs, "gpu_peak_MB": _gpu_peak(torch)}
 
 
-def sweep(gen, batches: list[int], prompt_tokens: int, new: int, continuous: bool,
-          label: str) -> list[dict]:
+def sweep(gen, batches: list[int], prompt_tokens: int, new: int, engine: str) -> list[dict]:
     """Tokens/s at each batch size, fixed lengths; decode rate from N against 1 new token."""
     import torch
 
@@ -198,22 +225,25 @@ def sweep(gen, batches: list[int], prompt_tokens: int, new: int, continuous: boo
     rows = []
     for b in batches:
         ids = torch.randint(1000, 100_000, (b, prompt_tokens), generator=g).tolist()
-        if continuous:
-            gen.continuous = True
-
+        if engine != "padded":
             def call(n: int, ids=ids):
-                return gen._generate_continuous(ids, n)
+                return continuous(gen, ids, n, engine == "graphs")
         else:
             def call(n: int, ids=ids):
                 return gen._generate_batch(ids, n, torch)
-        call(2)  # warm-up at this shape
-        t1, _ = _timed(torch, lambda: call(1))
-        tn, _ = _timed(torch, lambda: call(new))
+        try:
+            call(2)  # warm-up at this shape
+            t1, _ = _timed(torch, lambda: call(1))
+            tn, _ = _timed(torch, lambda: call(new))
+        except Exception as e:  # noqa: BLE001 - the other sizes still run
+            rows.append({"batch": b, "error": f"{type(e).__name__}: {e}"[:300]})
+            print(f"  {engine:10} batch {b:5d}: failed ({e})", flush=True)
+            continue
         decode = (tn - t1) / (new - 1)
         rows.append({"batch": b, "seconds": tn, "tokens_per_s": b * new / tn,
                      "prefill_s": t1, "decode_ms_per_step": 1e3 * decode,
                      "decode_tokens_per_s": b / decode if decode > 0 else None})
-        print(f"  {label:10} batch {b:5d}: "
+        print(f"  {engine:10} batch {b:5d}: "
               f"{b * new / tn:9.0f} tok/s, decode step {1e3 * decode:7.2f} ms", flush=True)
     return rows
 
@@ -281,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--naive-articles", type=int, default=8)
     ap.add_argument("--new-tokens", type=int, default=None, help="default: the brief's cap")
     ap.add_argument("--prompt-tokens", type=int, default=256)
+    ap.add_argument("--max-batch", type=int, default=None,
+                    help="padded stage: sequences per batch (default: the product's)")
     ap.add_argument("--batches", default="1,16,64,256,1024")
     ap.add_argument("--cb-batches", default="1,64,1024")
     ap.add_argument("--graph-batches", default="1,1024")
@@ -329,31 +361,29 @@ def main(argv: list[str] | None = None) -> int:
         gc.collect()
         _reset_peak(torch)
     gen, load_s = make_ours(args.model_dir, args.device)
-    save("load", {"seconds": load_s, "continuous_default": gen.continuous,
-                  "max_batch": gen.max_batch, "batch_tokens": gen.batch_tokens})
+    gen.max_batch = args.max_batch or gen.max_batch
+    save("load", {"seconds": load_s, "max_batch": gen.max_batch,
+                  "batch_tokens": gen.batch_tokens})
     prompts = summary_prompts(texts)
-    for name, cont, graphs in (("padded", False, False), ("continuous", True, False),
-                               ("graphs", True, True)):
+    for name in ("padded", "continuous", "graphs"):
         if due(name):
             try:
-                save(name, ours(gen, prompts, new, cont, graphs))
+                save(name, ours(gen, prompts, new, name))
             except Exception as e:  # noqa: BLE001 - one failed variant must not lose the rest
                 save(name, {"error": f"{type(e).__name__}: {e}"[:300]})
     if due("sweep"):
         sizes = {"padded": args.batches, "continuous": args.cb_batches,
                  "graphs": args.graph_batches}
         rows: dict = {}
-        for label, batches in sizes.items():
-            if label != "padded" and not hasattr(gen.model, "generate_batch"):
+        for engine, batches in sizes.items():
+            if engine != "padded" and not hasattr(gen.model, "generate_batch"):
                 continue
-            gen.batching_config = _graphs_config() if label == "graphs" else _batching_config()
             try:
-                rows[label] = sweep(gen, [int(b) for b in batches.split(",")],
-                                    args.prompt_tokens, new, label != "padded", label)
+                rows[engine] = sweep(gen, [int(b) for b in batches.split(",")],
+                                     args.prompt_tokens, new, engine)
             except Exception as e:  # noqa: BLE001
-                rows[label] = [{"error": f"{type(e).__name__}: {e}"[:300]}]
+                rows[engine] = [{"error": f"{type(e).__name__}: {e}"[:300]}]
             save("sweep", rows)
-        gen.batching_config = _batching_config()
     if due("graph1") and args.device.startswith("cuda"):
         save("graph1", graph1(gen, args.prompt_tokens, new))
     report(res)

@@ -69,7 +69,7 @@ class ModelHandle:
             gen = make_generator(self.source, backend=self.settings.backend,
                                  device=self.settings.device)
             gen.time_budget = float(self.settings.article_timeout) or None
-            gen.memory_budget = self.settings.batch_memory or _default_batch_memory()
+            gen.memory_budget = self.settings.batch_memory or _default_batch_memory(gen)
             self._generator = gen
         return self._generator
 
@@ -81,9 +81,13 @@ class ModelHandle:
                                enabled=self.settings.use_cache)
 
 
-def _default_batch_memory() -> int | None:
+def _default_batch_memory(gen: Generator) -> int | None:
+    """A quarter of the free memory, where the batch lives in it; a GPU's batches are bounded
+    by the GPU's free memory instead (the generator's own `batch_tokens`)."""
     from .models.load import available_memory
 
+    if str(getattr(gen, "device", "cpu")).startswith("cuda"):
+        return None
     free = available_memory()
     return free // 4 if free else None
 

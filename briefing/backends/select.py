@@ -23,6 +23,7 @@ from ..models.load import ModelSource
 from ..progress import log
 from .base import Generator
 from .cpu import has_int8_dot
+from .transformers_backend import GPU_MAX_BATCH
 
 BACKENDS = ("auto", "transformers", "openvino", "llama-cpp", "ctranslate2")
 
@@ -37,9 +38,9 @@ _MODULES = {"llama-cpp": "llama_cpp", "ctranslate2": "ctranslate2", "transformer
 # in calls of 8). The others batch at most 4-8 prompts (a token bound, or the KV budget), so 8
 # loses nothing there. The summary cache gets each call's results as soon as it ends.
 ARTICLES_PER_CALL = {"openvino": 64}
-# transformers on a GPU batches hundreds of sequences (continuous batching, or padded batches of
-# up to GPU_MAX_BATCH), so it is handed that many at once.
-GPU_ARTICLES_PER_CALL = 512
+# transformers on a GPU decodes up to GPU_MAX_BATCH (1,024) sequences together, so it is handed
+# that many articles at once.
+GPU_ARTICLES_PER_CALL = GPU_MAX_BATCH
 
 
 def articles_per_call(backend: str, device: str | None = None) -> int:
