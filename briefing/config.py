@@ -81,11 +81,13 @@ KEYS: tuple[Key, ...] = (
     Key("force", "force", "bool", "overwrite an existing brief of the same name", "false"),
     Key("quiet", "quiet", "bool", "no progress or notes (errors still go to stderr)"),
     Key("batch_size", "batch_size", "int",
-        "articles summarised per model call (default: 64 on openvino, 8 on the others)"),
+        "articles summarised per model call (default: 1024 on a GPU, 64 on openvino, 8 on "
+        "the others)"),
     Key("timeout", "article_timeout", "int",
         "seconds of generation per article; past it the output is cut at its last full sentence"),
     Key("batch_memory", "batch_memory", "megabytes",
-        "memory one generation batch may use (default: a quarter of the free memory)"),
+        "memory one generation batch may use (default: a quarter of the free memory; on a "
+        "GPU, half the free GPU memory)"),
     Key("engine", "engine", "str", "local, or ray to spread the work over a Ray cluster"),
     Key("ray_address", "ray_address", "str", "join this Ray cluster (ray://head:10001)"),
 )

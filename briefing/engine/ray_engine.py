@@ -217,6 +217,16 @@ def _worker_cache_dir() -> str | None:
     return str(Path(env).resolve()) if env else None
 
 
+def batch_size(articles: int, workers: int, gpus_per_worker: float) -> int:
+    """Articles per Ray batch: 8 on CPU workers; on GPU workers as many as the GPU decodes
+    together (GPU_ARTICLES_PER_CALL), but no more than keeps every worker busy."""
+    if gpus_per_worker <= 0:
+        return 8
+    from ..backends.select import GPU_ARTICLES_PER_CALL
+
+    return max(8, min(GPU_ARTICLES_PER_CALL, -(-articles // max(1, workers))))
+
+
 def summarise(settings: Settings, articles: list[Article], source: ModelSource, *,
               workers: int = 1, gpus_per_worker: float = 0.0,
               worker_cls: type = SummarizeWorker,
@@ -236,7 +246,7 @@ def summarise(settings: Settings, articles: list[Article], source: ModelSource, 
             todo.append(a)
     hits = cache.hits
     todo.sort(key=lambda a: len(a.text))  # what summarize_all does: same batches as local
-    size = max(1, settings.batch_size or 8)
+    size = max(1, settings.batch_size or batch_size(len(todo), workers, gpus_per_worker))
     batches = [todo[i:i + size] for i in range(0, len(todo), size)]
     results: dict[int, tuple[list[Summary], list[Skipped]]] = {}
     if batches:

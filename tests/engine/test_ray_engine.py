@@ -193,3 +193,13 @@ def test_one_bad_article_costs_only_itself(failing_run):
     assert [(s.path, s.reason, s.stage) for s in skipped] == [
         (bad.path, "summariser failed: RuntimeError: model exploded", "summarise")]
     assert sorted(summaries) == sorted(a.id for a in articles if a is not bad)
+
+
+def test_batch_size_fills_gpu_workers_without_starving_any() -> None:
+    from briefing.backends.select import GPU_ARTICLES_PER_CALL
+    from briefing.engine.ray_engine import batch_size
+
+    assert batch_size(5000, 4, 0.0) == 8  # CPU workers
+    assert batch_size(100_000, 8, 1.0) == GPU_ARTICLES_PER_CALL
+    assert batch_size(300, 2, 1.0) == 150  # both GPUs get half
+    assert batch_size(10, 4, 1.0) == 8
