@@ -21,6 +21,7 @@ continuous batching left GPU memory held in run 22:
                measured copy bandwidth)
   graph1       batch-1 decode through a static KV cache with the decode step captured as one CUDA
                graph (no compiler): how much of the eager paths' time is launch overhead
+  compile1     batch-1 decode with transformers' static cache, which compiles the step on a GPU
   continuous   transformers' continuous batching (`generate_batch`: paged KV cache, paged SDPA
                attention) on the same prompts token for token, its KV cache in the same share of
                the free GPU memory (GPU_MEMORY_SHARE), in the same calls
@@ -304,6 +305,21 @@ def graph1(gen, prompt_tokens: int, new: int) -> dict:
     return out
 
 
+def compile1(gen, prompt_tokens: int, new: int) -> dict:
+    """Batch-1 decode the way transformers offers to speed it up: a static KV cache, which makes
+    `generate` compile the decoding step (torch.compile, CUDA graphs) on a GPU. The first call
+    pays the compilation; the second is timed (its prefill included, one step in `new`+1)."""
+    import torch
+
+    ids = torch.randint(1000, 100_000, (1, prompt_tokens), device=gen.device)
+    kw = {"max_new_tokens": new, "do_sample": False, "cache_implementation": "static",
+          "pad_token_id": gen.tokenizer.pad_token_id}
+    with torch.inference_mode():
+        first, _ = _timed(torch, lambda: gen.model.generate(ids, **kw))
+        again, _ = _timed(torch, lambda: gen.model.generate(ids, **kw))
+    return {"first_call_s": first, "ms_per_token": 1e3 * again / new}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--assets", type=Path, required=True)
@@ -319,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cb-batches", default="1,64,1024")
     ap.add_argument("--graph-batches", default="1,1024")
     # continuous batching last: it leaves GPU memory held (run 22), which the others would feel
-    ap.add_argument("--stages", default="ceilings,naive,padded,sweep,graph1")
+    ap.add_argument("--stages", default="ceilings,naive,padded,sweep,graph1,compile1")
     ap.add_argument("--sweep-engines", default="padded",
                     help="padded, continuous, graphs (comma-separated)")
     ap.add_argument("--deadline", type=float, default=420, help="seconds; later stages skipped")
@@ -383,6 +399,11 @@ def main(argv: list[str] | None = None) -> int:
             save("sweep", rows)
     if due("graph1") and args.device.startswith("cuda"):
         save("graph1", graph1(gen, args.prompt_tokens, new))
+    if due("compile1"):
+        try:
+            save("compile1", compile1(gen, args.prompt_tokens, new))
+        except Exception as e:  # noqa: BLE001 - report why it did not compile
+            save("compile1", {"error": f"{type(e).__name__}: {e}"[:300]})
     for name in ("continuous", "graphs"):
         if due(name):
             try:
@@ -416,7 +437,8 @@ def report(res: dict) -> None:
         sw = s.get("sweep", {})
         rows = [(f"{k} (sweep)", (sw.get(k) or [{}])[0].get("decode_ms_per_step")) for k in sw]
         rows += [("static eager", s.get("graph1", {}).get("eager_static_ms_per_token")),
-                 ("static graph", s.get("graph1", {}).get("graph_ms_per_token"))]
+                 ("static graph", s.get("graph1", {}).get("graph_ms_per_token")),
+                 ("static compiled", s.get("compile1", {}).get("ms_per_token"))]
         for label, ms in rows:
             if ms:
                 print(f"  batch-1 decode {label:18}: {ms:7.3f} ms/token = "
