@@ -99,7 +99,15 @@ class OpenVINOGenerator:
         return got if got < probe else probe
 
     def count_tokens(self, text: str) -> int:
-        return int(self.tokenizer.encode(text, add_special_tokens=False).input_ids.shape[1])
+        """Tokens in `text`. The tokenizer IR stops counting at its cap (`_max_tokens`), so a
+        longer text is counted in halves, split at a space: chunking must see its true size
+        (a 60,000-word article was counted as 8,192 tokens and its chunks came out too long)."""
+        n = int(self.tokenizer.encode(text, add_special_tokens=False).input_ids.shape[1])
+        if n < self._max_tokens:
+            return n
+        mid = text.rfind(" ", 0, len(text) // 2)
+        mid = mid if mid > 0 else len(text) // 2
+        return self.count_tokens(text[:mid]) + self.count_tokens(text[mid:])
 
     def encode(self, prompt: Prompt) -> Any:
         """The chat-formatted prompt as a [1, n] tensor of token ids (the GGUF's own chat

@@ -40,10 +40,16 @@ def chunk_text(text: str, max_tokens: int, count: Callable[[str], int]) -> list[
 
 def _split_words(sentence: str, max_tokens: int, count: Callable[[str], int]
                  ) -> list[tuple[str, int]]:
+    """Pieces of whole words within `max_tokens`, sized from the sentence's tokens per word; a
+    piece that still counts too many (words of uneven length) is split again."""
     words = sentence.split()
     out: list[tuple[str, int]] = []
     step = max(1, len(words) * max_tokens // max(1, count(sentence)) - 1)
     for i in range(0, len(words), step):
         piece = " ".join(words[i:i + step])
-        out.append((piece, count(piece)))
+        n = count(piece)
+        if n > max_tokens and step > 1:
+            out.extend(_split_words(piece, max_tokens, count))
+        else:
+            out.append((piece, n))
     return out

@@ -55,6 +55,14 @@ def test_counts_tokens_and_stops_at_max_new_tokens(gen: OpenVINOGenerator) -> No
     assert 0 < gen.count_tokens(short) <= 4
 
 
+def test_counts_a_text_longer_than_the_tokenizer_reads(gen: OpenVINOGenerator) -> None:
+    # the tokenizer IR stops at its cap; counting must not, or chunks come out too long
+    one = gen.count_tokens(" ".join(["word"] * 1000))
+    long = gen.count_tokens(" ".join(["word"] * (3 * gen._max_tokens)))
+    assert long > gen._max_tokens
+    assert abs(long - 3 * gen._max_tokens * one / 1000) <= 10
+
+
 def test_past_the_time_budget_outputs_are_cut_not_lost(gen: OpenVINOGenerator) -> None:
     gen.time_budget = 1e-9
     try:

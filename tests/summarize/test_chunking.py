@@ -32,3 +32,15 @@ def test_twenty_thousand_words_with_fact_at_the_end():
     chunks = chunk_text(text, 1500, words)
     assert words(text) > 20_000
     assert "Zanzibar" in chunks[-1]
+
+
+def test_uneven_words_are_split_again_until_every_chunk_fits():
+    # short words first, then long ones: a step sized from the whole sentence's tokens per word
+    # leaves the long half over the budget, so those pieces are split again
+    def tokens(t: str) -> int:
+        return sum(1 if len(w) < 5 else 6 for w in t.split())
+
+    sentence = " ".join(["cat"] * 300 + ["elephantine"] * 300)
+    chunks = chunk_text(sentence, 50, tokens)
+    assert all(tokens(c) <= 50 for c in chunks)
+    assert " ".join(chunks).split() == sentence.split()
