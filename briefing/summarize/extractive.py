@@ -70,6 +70,14 @@ def scores(embeddings: np.ndarray, lead: float = 1.0, position: float = 1.0) -> 
     return textrank(embeddings, lead=lead) / np.arange(1, n + 1) ** position
 
 
+def clip(sentence: str, limit: int = MAX_WORDS) -> str:
+    """A sentence as a summary quotes it: whole up to `limit` words, else its first `limit`
+    words and an ellipsis. Text without full stops (a 60,000-word run-on) is one "sentence",
+    and a brief must not print it whole."""
+    words = sentence.split()
+    return sentence if len(words) <= limit else " ".join(words[:limit]) + " …"
+
+
 def select(sentences: list[str], embeddings: np.ndarray, count: int, lead: float = 1.0,
            position: float = 1.0, redundancy: float = 0.85) -> list[int]:
     """Indices (in article order) of the `count` best sentences, skipping near-duplicates and,
@@ -121,7 +129,8 @@ class ExtractiveSummarizer:
             picked = select(sents, e, self.sentences, lead=self.lead, position=self.position)
             out.append(Summary(
                 article_id=article.id,
-                sentences=[SummarySentence(sents[k], [k], "extractive", []) for k in picked],
+                sentences=[SummarySentence(clip(sents[k]), [k], "extractive", [])
+                           for k in picked],
                 model="extractive",
             ))
         return out

@@ -100,3 +100,12 @@ def test_select_skips_near_duplicates() -> None:
     sentences = ["A long enough first sentence for the summary."] * 2 + [
         "A different but equally long enough sentence here."]
     assert select(sentences, e, 2, lead=0.0) == [0, 2]
+
+
+def test_a_run_on_without_full_stops_is_quoted_clipped_not_whole() -> None:
+    text = " ".join(["the council said the bridge would close for repairs"] * 200)
+    out = ExtractiveSummarizer(sentences=3).summarize([Article(id="r", path="r.txt", text=text)])
+    (only,) = out[0].sentences
+    assert only.text.endswith(" …") and only.citations == [0]
+    assert len(only.text.split()) == extractive.MAX_WORDS + 1
+    assert text.startswith(only.text.removesuffix(" …"))
