@@ -196,6 +196,34 @@ def import_spacy() -> Any:
     return spacy
 
 
+# spaCy's memory grows with the length of one Doc: the whole of a 60,000-word article at once
+# took 1.0 GB more (12 s); in pieces of this many characters it stays bounded.
+PARSE_CHARS = 20_000
+
+
+def parse(text: str) -> Any:
+    """spaCy's Doc of `text`, parsed in pieces of at most PARSE_CHARS characters cut at a line,
+    sentence or word end, and joined back: the same text, at the same character offsets."""
+    nlp = spacy_nlp()
+    if len(text) <= PARSE_CHARS:
+        return nlp(text)
+    from spacy.tokens import Doc
+
+    return Doc.from_docs(list(nlp.pipe(_pieces(text, PARSE_CHARS), batch_size=1)),
+                         ensure_whitespace=False)
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    out = []
+    while len(text) > limit:
+        window = text[:limit]
+        cut = next((k + len(sep) for sep in ("\n", ". ", " ") if (k := window.rfind(sep)) > 0),
+                   limit)
+        out.append(text[:cut])
+        text = text[cut:]
+    return [*out, text] if text else out
+
+
 @lru_cache(maxsize=1)
 def spacy_nlp() -> Any:
     """spaCy small English (NER, sentences), loaded once from its package data directory."""

@@ -96,3 +96,31 @@ def test_a_failed_conversion_falls_back_to_sentence_transformers(monkeypatch) ->
     monkeypatch.setattr(nlp, "CTranslate2Embedder", broken)
     monkeypatch.setattr(nlp, "SentenceTransformersEmbedder", lambda: "sentence-transformers")
     assert nlp.embedder.__wrapped__() == "sentence-transformers"  # uncached call
+
+
+def test_pieces_cut_at_line_sentence_or_word_ends_and_lose_nothing() -> None:
+    from briefing.nlp import _pieces
+
+    text = "First line.\nA sentence. Another one here. " + "word " * 30 + "x" * 40
+    for limit in (15, 25, 40):
+        parts = _pieces(text, limit)
+        assert "".join(parts) == text
+        assert all(len(p) <= limit for p in parts)
+    assert _pieces(text, 25)[0] == "First line.\n"
+    assert _pieces("A sentence. Another one here.", 20)[0] == "A sentence. "
+    assert _pieces("x" * 50, 20) == ["x" * 20, "x" * 20, "x" * 10]
+
+
+def test_long_text_parsed_in_pieces_keeps_text_offsets_and_entities(monkeypatch) -> None:
+    import briefing.nlp as nlp
+
+    para = ("Ash Carter, the U.S. Defense Secretary, met officials in Singapore on Friday. "
+            "The talks on the THAAD system continued in Seoul.\n")
+    text = para * 12
+    whole = nlp.parse(text)
+    monkeypatch.setattr(nlp, "PARSE_CHARS", 400)
+    pieces = nlp.parse(text)
+    assert pieces.text == text
+    assert [(e.text, e.start_char) for e in pieces.ents] == \
+        [(e.text, e.start_char) for e in whole.ents]
+    assert [s.text for s in pieces.sents] == [s.text for s in whole.sents]

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
-from ..nlp import embedder, spacy_nlp
+from ..nlp import embedder, parse, spacy_nlp
 from ..text import split_sentences
 from ..types import Article, SummarySentence, text_id
 from .extractive import is_candidate, scores
@@ -325,7 +325,7 @@ class Guard:
             self._sources.move_to_end(key)
             return src
         sentences = split_sentences(article.text)
-        doc = spacy_nlp()(article.text)
+        doc = parse(article.text)
         tokens = norm_tokens(article.text)
         src = _Source(
             sentences=sentences,
