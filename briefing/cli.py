@@ -263,7 +263,7 @@ def brief(
                 log(f"nothing new since {settings.since_time.isoformat(timespec='minutes')}; "
                     "no brief written")
                 raise typer.Exit(NOTHING_NEW)
-            raise _fail("no article could be read from the input; nothing written")
+            raise _fail(f"{_nothing_made_it(result.skipped)}; nothing written")
         if any(f == "console" for f, _ in plan):
             render_console(result.briefing, _console(plain))
     except BriefingError as e:
@@ -342,8 +342,14 @@ def summarize(
         if settings.since_time is not None and not skipped:
             log("nothing new since the --since time")
             raise typer.Exit(NOTHING_NEW)
-        raise _fail("no article could be read from the input")
+        raise _fail(_nothing_made_it(skipped))
     raise typer.Exit(1 if skipped else 0)
+
+
+def _nothing_made_it(skipped: list) -> str:
+    """Why there is nothing to show: no article was read, or none got past the model."""
+    unread = all(s.stage == "ingest" for s in skipped)
+    return f"no article could be {'read from the input' if unread else 'summarised'}"
 
 
 @app.command()

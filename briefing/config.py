@@ -298,6 +298,24 @@ def _check(ok: bool, key: str, provenance: Mapping[str, str], what: str,
     raise ConfigError(f"{origin} {what}")
 
 
+def _check_device(s: Settings, p: Mapping[str, str]) -> None:
+    """cpu, cuda or cuda:N; and on the local engine a CUDA device must be there (on Ray the
+    workers' GPUs count, not the driver's)."""
+    dev = s.device
+    if dev is None or dev == "auto":
+        return
+    _check(dev == "cpu" or re.fullmatch(r"cuda(:\d+)?", dev) is not None, "device", p,
+           f"must be cpu, cuda or cuda:N, not {dev!r}")
+    if dev.startswith("cuda") and s.engine == "local":
+        import torch
+
+        _check(torch.cuda.is_available(), "device", p,
+               f"is {dev!r}, but torch {torch.__version__} sees no CUDA GPU here (use cpu)")
+        index = int(dev.partition(":")[2] or 0)
+        _check(index < torch.cuda.device_count(), "device", p,
+               f"is {dev!r}, but this machine has {torch.cuda.device_count()} CUDA GPU(s)")
+
+
 def validate(s: Settings, provenance: Mapping[str, str]) -> None:
     """Check values that have a fixed set of choices, naming the layer that set a bad one."""
     from .backends.select import BACKENDS
@@ -311,6 +329,7 @@ def validate(s: Settings, provenance: Mapping[str, str]) -> None:
     _check(s.backend in BACKENDS, "backend", p,
            f"must be one of {', '.join(BACKENDS)}, not {s.backend!r}")
     _check(s.engine in ("local", "ray"), "engine", p, f"must be local or ray, not {s.engine!r}")
+    _check_device(s, p)
     bad = [f for f in s.formats if f.lower() not in FORMATS]
     _check(not bad, "formats", p, f"must be among {', '.join(FORMATS)}, not {bad[:1]}")
     s.formats = list(dict.fromkeys(f.lower() for f in s.formats))

@@ -212,3 +212,20 @@ def test_verbose_shows_why_a_model_text_was_replaced(tmp_path, seeds_dir):
     finally:
         logger.setLevel(before[0])
         logger.handlers[:] = before[1]
+
+
+def test_every_article_failing_the_model_says_so(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    import briefing.pipeline
+    from briefing.types import Skipped
+
+    failed = [Skipped("a.txt", "could not load qwen-0.5b: out of memory", "summarise")]
+    monkeypatch.setattr(briefing.pipeline, "run",
+                        lambda settings: SimpleNamespace(articles=[], skipped=failed))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("An article.")
+    res = runner.invoke(app, ["brief", str(tmp_path / "in"), "-o", str(tmp_path / "b.docx")])
+    assert_one_line_error(res)
+    assert "no article could be summarised; nothing written" in res.output
+    assert "out of memory" in res.output

@@ -164,3 +164,21 @@ def test_key_sentences_from_the_cli_or_env_and_a_negative_count_is_refused():
     assert resolve({}, {}, None)[0].key_sentences is None
     with pytest.raises(ConfigError, match="--key-sentences must be 0"):
         resolve({"key_sentences": -1}, {}, None)
+
+
+def test_device_is_checked_before_any_work(monkeypatch):
+    import torch
+
+    with pytest.raises(ConfigError, match="--device must be cpu, cuda or cuda:N, not 'gpu'"):
+        resolve({"device": "gpu"}, {}, None)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ConfigError, match="--device is 'cuda', but .* sees no CUDA GPU"):
+        resolve({"device": "cuda"}, {}, None)
+    # on Ray the workers' GPUs count, not the driver's
+    assert resolve({"device": "cuda", "engine": "ray"}, {}, None)[0].device == "cuda"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert resolve({"device": "cuda:0"}, {}, None)[0].device == "cuda:0"
+    with pytest.raises(ConfigError, match="has 1 CUDA GPU"):
+        resolve({}, {"BRIEFING_DEVICE": "cuda:1"}, None)
+    assert resolve({"device": "cpu"}, {}, None)[0].device == "cpu"
