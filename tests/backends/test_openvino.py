@@ -7,7 +7,14 @@ import pytest
 pytest.importorskip("openvino_genai")
 
 from briefing.backends.base import Generator, Prompt  # noqa: E402
-from briefing.backends.openvino_backend import KV_TOKENS, OpenVINOGenerator  # noqa: E402
+from briefing.backends.openvino_backend import (  # noqa: E402
+    KV_TOKENS,
+    LOOKUP_POSITIONS,
+    LOOKUP_TOKENS,
+    MAX_SEQUENCES,
+    OpenVINOGenerator,
+    lookup_tokens,
+)
 from briefing.errors import ModelError  # noqa: E402
 from briefing.models.load import resolve  # noqa: E402
 from briefing.models.openvino_ir import MODEL_XML  # noqa: E402
@@ -80,3 +87,24 @@ def test_a_prompt_too_long_is_a_clear_error_never_cut(gen: OpenVINOGenerator) ->
     words = " ".join(["word"] * (gen._max_tokens + 10))
     with pytest.raises(ModelError, match="longer than the OpenVINO tokenizer reads|KV cache"):
         gen.generate([Prompt(SYSTEM, words)], 10)
+
+
+def test_prompt_lookup_checks_fewer_guesses_the_more_sequences_share_a_step() -> None:
+    # the logits of every position checked are held at once: the bound is on their number
+    assert lookup_tokens(1) == LOOKUP_TOKENS
+    for n in range(1, 3 * MAX_SEQUENCES):
+        k = lookup_tokens(n)
+        assert 1 <= k <= LOOKUP_TOKENS
+        assert k == 1 or min(n, MAX_SEQUENCES) * (k + 1) <= LOOKUP_POSITIONS
+    assert lookup_tokens(MAX_SEQUENCES) == lookup_tokens(10 * MAX_SEQUENCES)
+    assert lookup_tokens(9, most=2) == 2
+
+
+def test_a_prompt_sent_again_is_answered_the_same_from_its_cached_blocks(
+        gen: OpenVINOGenerator) -> None:
+    # prefix caching: the second call reuses the blocks the first computed (the shared system
+    # prompt, and here every prompt whole); greedy answers must not change
+    first = gen.generate(_prompts(), 24)
+    again = gen.generate(list(reversed(_prompts())), 24)
+    assert again == list(reversed(first))
+    assert gen.lookup == LOOKUP_TOKENS  # prompt-lookup decoding is on by default

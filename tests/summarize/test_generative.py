@@ -81,6 +81,37 @@ def test_rewrites_of_a_whole_batch_go_to_the_model_in_one_call():
     assert "Dupont" in rewritten[0][0] and "4 percent" in rewritten[1][0]
 
 
+
+def test_a_rewrite_begins_exactly_as_its_summary_prompt_did():
+    """The strict prompt re-reads the text the summary was written from, under the same
+    system prompt, so everything up to the question is a prefix a backend has computed."""
+    def answer(p):
+        if "does not support" in p.user:
+            return "Mayor Anne Dupont said the project would cost 300 million euros."
+        return "Councillor Bob Smith said the tram costs 900 million euros."
+
+    gen = FakeGenerator(answer)
+    out = GenerativeSummarizer(gen, "fake", options=SummaryOptions(key_sentences=5)).summarize(
+        [_article(LONGER + " " + TEXT)])[0]
+    (draft,), (rewrite,) = gen.calls
+    assert rewrite.system == draft.system
+    head = draft.user[:draft.user.index("</article>") + len("</article>")]
+    assert rewrite.user.startswith(head) and rewrite.user != draft.user
+    assert "Bob Smith" in rewrite.user[len(head):]  # the question quotes the bad sentence
+    # the key sentences, not the whole article
+    assert sum(x in head for x in split_sentences(LONGER + " " + TEXT)) == 5
+    assert [x.origin for x in out.sentences].count("regenerated") == 1
+
+
+def test_a_strict_template_with_its_own_system_prompt_keeps_it(tmp_path):
+    (tmp_path / "strict.txt").write_text(
+        "[system]\nYou check facts.\n\n[user]\n<article>\n$article\n</article>\n"
+        "Fix: $sentence ($problems)\n", encoding="utf-8")
+    gen = FakeGenerator(lambda p: "Councillor Bob Smith said the tram costs 900 million euros.")
+    GenerativeSummarizer(gen, "fake", prompts_dir=tmp_path).summarize([_article()])
+    assert gen.calls[1][0].system == "You check facts."
+
+
 LONGER = " ".join([
     "Flooding on the Rhine closed the port of Duisburg to barges on Tuesday.",
     "The river rose to 9.2 metres at the Ruhrort gauge, the highest level since 2021.",
