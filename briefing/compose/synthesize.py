@@ -308,9 +308,12 @@ def _support(sentence: str, d: Draft, source: str | None = None
 
 
 # what the model says about its input instead of the news ("The news article is about",
-# "both reports"), or a placeholder of the prompt copied ("<Outlet> reports:")
+# "both reports", "The first report mentions"), or a placeholder of the prompt copied
+# ("<Outlet> reports:")
 _META_TALK = re.compile(r"<[^>]*>|\b(?:news )?articles?\b|\bsummar(?:y|ies)\b"
-                        r"|\b(?:these|the|both|all|two|three) reports\b", re.IGNORECASE)
+                        r"|\b(?:these|the|both|all|two|three) reports\b"
+                        r"|\b(?:first|second|third|fourth|fifth|last|other|each) reports?\b"
+                        r"|\breport \d\b", re.IGNORECASE)
 SYNTHESIS_MAX_TOKENS = 160
 
 

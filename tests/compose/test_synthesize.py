@@ -261,6 +261,11 @@ def test_one_outlet_story_gets_a_plain_paragraph_and_no_placeholder_or_meta_talk
             ("<Outlet> reports: " + plain, fallback),  # the prompt's placeholder copied
             ("The news article is about THAAD. " + plain, fallback),
             ("Both reports say that South Korea and the US are set to begin talks.", fallback),
+            # the reports numbered: seen from the 0.5B model asked for a sentence per report
+            ("The first report mentions that plans for the deployment of the U.S. THAAD "
+             "anti-missile system in South Korea are moving forward. The second report adds "
+             "that South Korea and the US are set to begin talks as early as next week.",
+             fallback),
             # one article's summary restated: no merge, so the lead of each is shown instead
             ("Plans for the deployment of the U.S. THAAD anti-missile system in South Korea "
              "are moving forward. An announcement can be expected soon.", fallback)]:
