@@ -139,4 +139,3 @@ class TransformersGenerator:
         new = gen if self.seq2seq else gen[:, width:]
         self.tokens_generated += int((new != pad).sum())
         return [t.strip() for t in self.tokenizer.batch_decode(new, skip_special_tokens=True)]
-

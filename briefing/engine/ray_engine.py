@@ -217,14 +217,24 @@ def _worker_cache_dir() -> str | None:
     return str(Path(env).resolve()) if env else None
 
 
-def batch_size(articles: int, workers: int, gpus_per_worker: float) -> int:
-    """Articles per Ray batch: 8 on CPU workers; on GPU workers as many as the GPU decodes
-    together (GPU_ARTICLES_PER_CALL), but no more than keeps every worker busy."""
-    if gpus_per_worker <= 0:
-        return 8
-    from ..backends.select import GPU_ARTICLES_PER_CALL
+def batch_size(articles: int, workers: int, per_call: int) -> int:
+    """Articles per Ray batch: as many as one model call of the workers' engine takes
+    (`select.articles_per_call`: 1,024 with transformers on a GPU, 64 on OpenVINO, 8
+    otherwise), but no more than keeps every worker busy, and not under 8 where the engine
+    takes 8 or more."""
+    return max(min(8, per_call), min(per_call, -(-articles // max(1, workers))))
 
-    return max(8, min(GPU_ARTICLES_PER_CALL, -(-articles // max(1, workers))))
+
+def _per_call(settings: Settings, source: ModelSource, gpus_per_worker: float) -> int:
+    """`select.articles_per_call` for what the workers run: the engine `--backend` resolves
+    to (as in the summary cache key), on a GPU where each worker has one."""
+    from ..backends.select import articles_per_call
+    from ..pipeline import resolved_backend
+
+    if source.kind == "extractive":
+        return articles_per_call("")
+    return articles_per_call(resolved_backend(settings, source),
+                             "cuda" if gpus_per_worker > 0 else "cpu")
 
 
 def summarise(settings: Settings, articles: list[Article], source: ModelSource, *,
@@ -246,7 +256,8 @@ def summarise(settings: Settings, articles: list[Article], source: ModelSource, 
             todo.append(a)
     hits = cache.hits
     todo.sort(key=lambda a: len(a.text))  # what summarize_all does: same batches as local
-    size = max(1, settings.batch_size or batch_size(len(todo), workers, gpus_per_worker))
+    size = max(1, settings.batch_size or batch_size(
+        len(todo), workers, _per_call(settings, source, gpus_per_worker)))
     batches = [todo[i:i + size] for i in range(0, len(todo), size)]
     results: dict[int, tuple[list[Summary], list[Skipped]]] = {}
     if batches:

@@ -196,10 +196,32 @@ def test_one_bad_article_costs_only_itself(failing_run):
 
 
 def test_batch_size_fills_gpu_workers_without_starving_any() -> None:
-    from briefing.backends.select import GPU_ARTICLES_PER_CALL
+    from briefing.backends.select import GPU_ARTICLES_PER_CALL, articles_per_call
     from briefing.engine.ray_engine import batch_size
 
-    assert batch_size(5000, 4, 0.0) == 8  # CPU workers
-    assert batch_size(100_000, 8, 1.0) == GPU_ARTICLES_PER_CALL
-    assert batch_size(300, 2, 1.0) == 150  # both GPUs get half
-    assert batch_size(10, 4, 1.0) == 8
+    gpu = articles_per_call("transformers", "cuda")
+    assert gpu == GPU_ARTICLES_PER_CALL
+    assert batch_size(5000, 4, articles_per_call("ctranslate2", "cpu")) == 8  # CPU workers
+    assert batch_size(100_000, 8, gpu) == GPU_ARTICLES_PER_CALL
+    assert batch_size(300, 2, gpu) == 150  # both GPUs get half
+    assert batch_size(10, 4, gpu) == 8
+    # OpenVINO decodes 16 sequences together: its CPU workers get its calls of 64, not 8
+    # (a 34-article brief took 68.0 s in calls of 8 against 42.8 s in calls of 32)
+    assert batch_size(5000, 4, articles_per_call("openvino", "cpu")) == 64
+    assert batch_size(40, 4, articles_per_call("openvino", "cpu")) == 10
+
+
+def test_ray_batches_follow_the_engine_the_workers_run() -> None:
+    from types import SimpleNamespace
+
+    gguf, extractive = SimpleNamespace(kind="gguf"), SimpleNamespace(kind="extractive")
+
+    def per_call(backend: str, source, gpus: float) -> int:  # noqa: ANN001
+        s = Settings(inputs=[Path(".")], model="qwen-0.5b", backend=backend, quiet=True)
+        return ray_engine._per_call(s, source, gpus)
+
+    assert per_call("openvino", gguf, 0.0) == 64
+    assert per_call("transformers", gguf, 1.0) == 1024
+    assert per_call("transformers", gguf, 0.0) == 8
+    assert per_call("ctranslate2", gguf, 0.0) == 8
+    assert per_call("openvino", extractive, 0.0) == 8
