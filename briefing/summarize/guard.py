@@ -27,7 +27,7 @@ from ..errors import ModelError
 from ..nlp import embedder, parse, spacy_nlp
 from ..text import split_sentences
 from ..types import Article, SummarySentence, text_id
-from .extractive import is_candidate, scores
+from .extractive import clip, is_candidate, scores
 from .facts import (
     HONORIFICS,
     Number,
@@ -234,7 +234,10 @@ class Guard:
                 k = self._fallback(src, sentences[i], used)
                 if k is not None:
                     used.add(k)
-                    out[i] = SummarySentence(src.sentences[k], [k], "extractive", issues[i])
+                    # clipped as the extractive summary clips: text without full stops (a
+                    # 60,000-word run-on) is one "sentence", and a brief must not print it whole
+                    out[i] = SummarySentence(clip(src.sentences[k]), [k], "extractive",
+                                             issues[i])
             # a rewrite or an article sentence can say again what a kept sentence says
             kept: list[SummarySentence] = []
             for s in out:

@@ -10,6 +10,7 @@ import pytest
 
 from briefing.errors import ModelError
 from briefing.ingest import read_folder
+from briefing.summarize.extractive import MAX_WORDS
 from briefing.summarize.facts import (
     extract_date_words,
     extract_numbers,
@@ -414,6 +415,20 @@ def test_repair_without_regenerate_goes_straight_to_the_article(
     out = guard.repair(seeds["presstv"], ["Kim Jong Un said 40,000 US soldiers are in Japan."])
     assert out[0].origin == "extractive"
     assert out[0].text in split_sentences(seeds["presstv"].text)
+
+
+def test_the_article_sentence_put_in_a_summary_is_clipped(guard: Guard) -> None:
+    """An article without full stops is one "sentence" (the messy folder's 60,000-word run-on
+    put all of it into the brief, 370 KB in one summary sentence): the sentence that replaces
+    an unsupported one is cut to MAX_WORDS words, as the extractive summary cuts it."""
+    clause = ("officials said the talks on the missile system would continue next week in "
+              "Seoul and Washington while ministers met ")
+    text = (clause * 160).strip()
+    run_on = Article(id=text_id(text), path="run-on.txt", text=text)
+    out = guard.repair(run_on, ["Kim Jong Un said 40,000 US soldiers are in Japan."])
+    assert out[0].origin == "extractive" and out[0].citations == [0]
+    assert len(out[0].text.split()) <= MAX_WORDS + 1 and out[0].text.endswith(" …")
+    assert text.startswith(out[0].text.removesuffix(" …"))
 
 
 def test_rewrite_count_mismatch_is_a_model_error(guard: Guard,
