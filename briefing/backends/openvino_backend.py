@@ -130,10 +130,10 @@ class OpenVINOGenerator:
         (490 MB resident for the default model) into its own packed copy (anonymous memory)
         and keeping the mapping. In a brief the first step came after spaCy and MiniLM had
         loaded, so both copies and those models were resident together: 1.71 GB at that
-        moment, 2.22 GB at the brief's peak (34 articles; bench/README.md, Memory). Done here
-        instead, one short request compiles the model before anything else is loaded, and its
-        file pages are dropped as soon as it has; `generate` drops again what its steps read
-        back (the rows of the embedding table)."""
+        moment, 2.22 GB at the brief's peak (34 articles; bench/README.md, "Memory on
+        OpenVINO"). Done here instead, one short request compiles the model before anything
+        else is loaded, and its file pages are dropped as soon as it has; `generate` drops
+        again what its steps read back (the rows of the embedding table)."""
         config = self._pipe.get_config()
         config.max_new_tokens = 1
         config.do_sample = False
