@@ -77,11 +77,12 @@ def physical_cores() -> int:
 
 
 @cache
-def _libc_malloc_trim() -> Any:
+def _libc_function(name: str) -> Any:
+    """The C library's function `name`, or None where there is none (not glibc: macOS, musl)."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc.malloc_trim
-    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to release
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return getattr(libc, name)
+    except (OSError, AttributeError):
         return None
 
 
@@ -96,24 +97,12 @@ def release_free_memory() -> None:
     after loading and after each generate call, at the same speed. Fixing the mmap
     threshold instead gave the same peak but 20 times the page faults (sys 131 s against 6 s).
     """
-    trim = _libc_malloc_trim()
+    trim = _libc_function("malloc_trim")
     if trim is not None:
         trim(0)
 
 
 _MADV_DONTNEED = 4  # Linux
-
-
-@cache
-def _libc_madvise() -> Any:
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        fn = libc.madvise
-    except (OSError, AttributeError):
-        return None
-    fn.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-    fn.restype = ctypes.c_int
-    return fn
 
 
 def drop_mapped_pages(path: str | os.PathLike[str]) -> int:
@@ -126,9 +115,11 @@ def drop_mapped_pages(path: str | os.PathLike[str]) -> int:
     its first step). `MADV_DONTNEED` on a read-only file mapping only unmaps the pages: a
     later read faults them in again from the page cache, unchanged. Mappings that can be
     written are never touched (dropping them could lose writes)."""
-    madvise = _libc_madvise()
+    madvise = _libc_function("madvise")
     if madvise is None:
         return 0
+    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    madvise.restype = ctypes.c_int
     target = os.path.realpath(path)
     done = 0
     try:

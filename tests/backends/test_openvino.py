@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 pytest.importorskip("openvino_genai")
@@ -46,11 +48,11 @@ def test_converted_once_into_the_cache(gen: OpenVINOGenerator, session_cache) ->
     assert again.generate(_prompts()[:1], 8) == gen.generate(_prompts()[:1], 8)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and madvise: Linux")
 def test_compiled_when_loaded_and_the_weights_file_let_go(gen: OpenVINOGenerator) -> None:
     """The plugin packs the weights on its first step; the generator takes that step when it
     loads and then drops the weights file's pages, so the packed copy is not resident twice
     (490 MB on the default model). Answers still come, and a call drops what it read back."""
-    pytest.importorskip("mmap")
     from tests.backends.test_cpu import resident_kb
 
     weights = gen._weights
