@@ -90,32 +90,69 @@ class CTranslate2Embedder(Embedder):
     def __init__(self, n_threads: int | None = None) -> None:
         from tokenizers import Tokenizer
 
-        from .backends.cpu import cpu_threads, release_free_memory
-        from .models.ct2 import import_ctranslate2
+        from .backends.cpu import cpu_threads, on_make_room
 
         src = embedding_model_dir()
         cfg = json.loads((src / "sentence_bert_config.json").read_text())
         self.tokenizer = Tokenizer.from_file(str(src / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(int(cfg.get("max_seq_length", 256)))
-        model_dir = ensure_ct2_embeddings(src)
-        self.model = import_ctranslate2().Encoder(
-            str(model_dir), device="cpu", compute_type="float32",
-            intra_threads=n_threads or cpu_threads())
+        self._model_dir = ensure_ct2_embeddings(src)
+        self._threads = n_threads or cpu_threads()
+        self._model: Any = self._load()  # now: a broken conversion shows here, not mid-brief
+        on_make_room(self.release)
+
+    def _load(self) -> Any:
+        from .backends.cpu import release_free_memory
+        from .models.ct2 import import_ctranslate2
+
+        self._model = import_ctranslate2().Encoder(
+            str(self._model_dir), device="cpu", compute_type="float32",
+            intra_threads=self._threads)
         release_free_memory()  # what loading left in the heap: 46 MB
+        return self._model
+
+    @property
+    def model(self) -> Any:
+        """The encoder, loaded again if `release` let it go."""
+        return self._model if self._model is not None else self._load()
+
+    def release(self) -> None:
+        """Let the encoder go until the next `encode` (`backends.cpu.make_room` calls this
+        before each generation call): ~95 MB less beside the generator, 0.04 s to load again."""
+        self._model = None
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         ids = [e.ids for e in self.tokenizer.encode_batch(texts)]
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # little padding per batch
-        for start in range(0, len(order), batch_size):
-            rows = order[start:start + batch_size]
-            states = np.asarray(self.model.forward_batch([ids[i] for i in rows])
+        model = self.model
+        for rows in token_batches([len(x) for x in ids], batch_size, EMBED_BATCH_TOKENS):
+            states = np.asarray(model.forward_batch([ids[i] for i in rows])
                                 .last_hidden_state)
             for j, i in enumerate(rows):
                 v = states[j, :len(ids[i])].mean(axis=0)
                 out[i] = v / max(float(np.linalg.norm(v)), 1e-12)
         return out
+
+
+# Tokens (padded: texts x the longest) one CTranslate2 encoder batch may hold. Its buffers grow
+# with the batch and are kept: 64 topic texts of ~150 tokens took 187 MB at once and kept 102;
+# batches of at most 1,024 tokens took 50 MB, and were as fast or faster (102 topic texts 0.71
+# against 1.2 s, 1,753 sentences 2.9 against 3.5 s; bench/README.md, "Memory, run 26").
+EMBED_BATCH_TOKENS = 1024
+
+
+def token_batches(lengths: list[int], most: int, tokens: int) -> list[list[int]]:
+    """Indices into `lengths` in batches, shortest first (little padding), each of at most
+    `most` texts and `tokens` padded tokens; a text longer than `tokens` goes alone."""
+    batches: list[list[int]] = []
+    cur: list[int] = []
+    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        if cur and (len(cur) >= most or (len(cur) + 1) * lengths[i] > tokens):
+            batches.append(cur)
+            cur = []
+        cur.append(i)
+    return [*batches, cur] if cur else batches
 
 
 def ct2_embedding_dir(src: Path | None = None) -> Path:

@@ -20,7 +20,7 @@ from ..models.load import ModelSource, ensure_converted
 from ..models.paths import cache_dir
 from ..progress import spinner
 from .base import Prompt
-from .cpu import cpu_threads, release_free_memory
+from .cpu import cpu_threads, make_room, release_free_memory
 
 
 def ct2_dir(source: ModelSource) -> Path:
@@ -127,7 +127,7 @@ class CTranslate2Generator:
         # static_prompt for the shared system prompt: on 32 articles it was 6% slower than
         # plain batches and gave the same outputs.
         to_tokens = self.tokenizer.convert_ids_to_tokens
-        release_free_memory()  # what the caller freed (parses, embeddings) before the batch
+        make_room()  # idle models and what the caller freed (parses, embeddings)
         results = self.model.generate_batch(
             [to_tokens(self.encode(p)) for p in prompts],
             max_batch_size=self._token_budget(), batch_type="tokens", beam_size=1,

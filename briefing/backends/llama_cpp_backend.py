@@ -30,7 +30,7 @@ from ..errors import ModelError
 from ..models.load import ModelSource
 from ..progress import spinner
 from .base import Prompt
-from .cpu import cpu_flags, cpu_threads
+from .cpu import cpu_flags, cpu_threads, make_room
 
 INSTALL_HINT = "pip install llama-cpp-python==0.3.36"
 MIN_SHARED_PREFIX = 8  # tokens; below this, copying the prefix is not worth a separate step
@@ -285,6 +285,7 @@ class LlamaCppGenerator:
     # -- generation -------------------------------------------------------------------------
 
     def generate(self, prompts: Sequence[Prompt], max_new_tokens: int) -> list[str]:
+        make_room()
         parts = [self.encode_split(p) for p in prompts]
         heads = {tuple(h) for h, _ in parts}
         shared = len(heads) == 1 and all(r for _, r in parts)

@@ -30,14 +30,24 @@ from ..models.load import ModelSource
 from ..models.paths import cache_dir
 from ..progress import spinner
 from .base import Prompt
-from .cpu import cpu_threads, drop_mapped_pages, release_free_memory
+from .cpu import cpu_threads, drop_mapped_pages, make_room, release_free_memory
 
 INSTALL_HINT = "pip install openvino-genai==2026.4.1.0"
 KV_BLOCK = 32  # tokens in one block of the CPU plugin's paged KV cache
-KV_TOKENS = 16384  # positions the KV cache may hold in all (its blocks are taken as needed)
+# Positions the KV cache may hold in all. Its blocks are taken as needed and, with prefix
+# caching, kept once computed, so a brief's calls fill it whatever its size. 12,288 holds 16
+# summaries or 5 chunks of 2,048 tokens at once; against 16,384 it kept a 102-article brief's
+# calls 50 MB lower in the same time, and a 20,000-word article's 15 chunks took 1% longer
+# (8,192: the guard's rewrites 30% slower, their drafts' blocks evicted; bench/README.md,
+# "Memory, run 26").
+KV_TOKENS = 12288
 KV_BLOCKS = KV_TOKENS // KV_BLOCK
 MAX_SEQUENCES = 16  # sequences decoded together
-STEP_TOKENS = 2048  # tokens one step may process (prompt chunks and decoding together)
+# Tokens one step may process (prompt chunks and decoding together). The plugin's step buffers
+# grow with it and stay: replaying a 102-article brief's calls, 2,048 left the generator at
+# 1,253 MB, 512 at 1,190 MB in the same time (56 s), 256 at 1,130 MB but 4% slower (prompts
+# read in more steps; bench/README.md, "Memory, run 26").
+STEP_TOKENS = 512
 # Prompt-lookup decoding: each step also checks up to LOOKUP_TOKENS tokens guessed by finding
 # the last LOOKUP_NGRAM tokens written earlier in the prompt. A summary copies runs of words
 # from its article, and on this CPU a decoding step costs about the same for 1 token or 5 a
@@ -196,7 +206,7 @@ class OpenVINOGenerator:
         if self.lookup:
             guesses = config.num_assistant_tokens = lookup_tokens(len(prompts), self.lookup)
             config.max_ngram_size = LOOKUP_NGRAM
-        release_free_memory()
+        make_room()
         # KV blocks each request can take at its longest (prompt, answer, guesses checked)
         need = [-(-(int(e.shape[1]) + max_new_tokens + guesses + 1) // KV_BLOCK)
                 for e in encoded]

@@ -25,6 +25,7 @@ from datetime import date as Date
 from pathlib import Path
 
 from ..backends.base import Generator
+from ..backends.cpu import make_room
 from ..text import split_sentences
 from ..types import Article, BriefArticle, Briefing, Skipped, Summary, SummarySentence, Topic
 from . import facts, merge, synthesize, topics
@@ -55,6 +56,7 @@ def compose(articles: list[Article], summaries: dict[str, Summary], *,
         return empty
 
     embeddings = topics.embed_articles(articles, sums)
+    make_room()  # MiniLM's part is done: it lets go before spaCy's entity pass and the generator
     groups = merge.group_duplicates(articles, embeddings)
     kept = [articles[g.keep] for g in groups]
     kept_emb = embeddings[[g.keep for g in groups]]

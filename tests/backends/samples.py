@@ -9,3 +9,17 @@ ARTICLES = [
     "The football club signed a young striker from Brazil for an undisclosed fee.",
     "Scientists reported that the lake's water level fell by two metres this summer.",
 ]
+
+
+class IdleModel:
+    """Stands for a model used between generation calls (MiniLM): counts how often
+    `backends.cpu.make_room` asked it to let its memory go."""
+
+    def __init__(self) -> None:
+        from briefing.backends.cpu import on_make_room
+
+        self.released = 0
+        on_make_room(self.release)
+
+    def release(self) -> None:
+        self.released += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import mmap
 import os
 import sys
@@ -9,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing.backends.cpu import cpu_threads, drop_mapped_pages, physical_cores
+from briefing.backends import cpu
+from briefing.backends.cpu import cpu_threads, drop_mapped_pages, make_room, physical_cores
+
+from .samples import IdleModel
 
 
 def test_threads_default_to_physical_cores(monkeypatch):
@@ -72,3 +76,14 @@ def test_a_mapping_that_can_be_written_is_never_dropped(tmp_path):
         m[:5] = b"hello"
         assert drop_mapped_pages(path) == 0
         assert m[:5] == b"hello"
+
+
+def test_make_room_asks_what_registered_and_keeps_nothing_alive():
+    idle, gone = IdleModel(), IdleModel()
+    make_room()
+    assert (idle.released, gone.released) == (1, 1)
+    del gone  # the registry holds it weakly: it goes, and is forgotten at the next call
+    gc.collect()
+    make_room()
+    assert idle.released == 2
+    assert all(ref() is not None for ref in cpu._ROOM_MAKERS)

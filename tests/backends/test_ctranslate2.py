@@ -10,7 +10,7 @@ from briefing.backends.base import Generator, Prompt  # noqa: E402
 from briefing.backends.ctranslate2_backend import CTranslate2Generator  # noqa: E402
 from briefing.models.load import resolve  # noqa: E402
 from tests.backends.samples import ARTICLES as SAMPLES  # noqa: E402
-from tests.backends.samples import SYSTEM  # noqa: E402
+from tests.backends.samples import SYSTEM, IdleModel  # noqa: E402
 
 ARTICLES = SAMPLES[:4]
 
@@ -63,3 +63,10 @@ def test_a_batch_narrowed_by_memory_gives_the_same_outputs(gen: CTranslate2Gener
     finally:
         gen.batch_tokens, gen.memory_budget = tokens, None
     assert narrow == wide
+
+
+def test_a_call_first_makes_room(gen: CTranslate2Generator) -> None:
+    """Models idle while the generator runs (MiniLM) let their memory go before it does."""
+    idle = IdleModel()
+    gen.generate([Prompt(SYSTEM, "Rain fell.")], 4)
+    assert idle.released == 1

@@ -14,7 +14,7 @@ from briefing.backends import llama_cpp_backend  # noqa: E402
 from briefing.backends.base import Generator, Prompt  # noqa: E402
 from briefing.backends.llama_cpp_backend import LlamaCppGenerator  # noqa: E402
 from briefing.models.load import resolve  # noqa: E402
-from tests.backends.samples import ARTICLES, SYSTEM  # noqa: E402
+from tests.backends.samples import ARTICLES, SYSTEM, IdleModel  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +120,10 @@ def test_ctrl_c_inside_llama_cpp_is_a_keyboard_interrupt(gen: LlamaCppGenerator)
     assert fired
     assert signal.getsignal(signal.SIGINT) is before
     assert gen.generate(_prompts()[:1], 24) == gen.generate(_prompts()[:1], 24)  # still usable
+
+
+def test_a_call_first_makes_room(gen: LlamaCppGenerator) -> None:
+    """Models idle while the generator runs (MiniLM) let their memory go before it does."""
+    idle = IdleModel()
+    gen.generate([Prompt(SYSTEM, "Rain fell.")], 4)
+    assert idle.released == 1

@@ -21,7 +21,7 @@ from briefing.errors import ModelError  # noqa: E402
 from briefing.models.load import resolve  # noqa: E402
 from briefing.models.openvino_ir import MODEL_XML  # noqa: E402
 from tests.backends.samples import ARTICLES as SAMPLES  # noqa: E402
-from tests.backends.samples import SYSTEM  # noqa: E402
+from tests.backends.samples import SYSTEM, IdleModel  # noqa: E402
 
 ARTICLES = SAMPLES[:4]
 
@@ -162,3 +162,10 @@ def test_default_model_answers_prompts_that_overfill_the_kv_cache(session_cache)
     out = qwen.generate(prompts, 32)
     assert all(out)
     assert out[0] == qwen.generate(prompts[:1], 32)[0]
+
+
+def test_a_call_first_makes_room(gen: OpenVINOGenerator) -> None:
+    """Models idle while the generator runs (MiniLM) let their memory go before it does."""
+    idle = IdleModel()
+    gen.generate([Prompt(SYSTEM, "Rain fell.")], 4)
+    assert idle.released == 1

@@ -70,3 +70,18 @@ def test_missing_summary_and_empty_input(fixture_articles):
     assert brief.article(arts[0].id).summary
     empty = compose([], {}, date="2020-01-01")
     assert empty.topics == [] and empty.articles == [] and empty.date == "2020-01-01"
+
+
+def test_minilm_lets_go_once_its_embeddings_are_made(fixture_articles, monkeypatch):
+    """After the one embedding call, models that load again in a moment (MiniLM) let their
+    memory go before spaCy's entity pass and the generator's calls: the brief's peak."""
+    from briefing.compose import topics
+    from tests.backends.samples import IdleModel
+
+    idle, seen = IdleModel(), []
+    analyse = topics.analyse
+    monkeypatch.setattr(topics, "analyse",
+                        lambda arts: (seen.append(idle.released), analyse(arts))[1])
+    arts = three_singletons(fixture_articles)
+    brief = compose(arts, summaries_for(arts), title="T")
+    assert seen == [1] and len(brief.articles) == 3
