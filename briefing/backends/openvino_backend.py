@@ -57,6 +57,13 @@ STEP_TOKENS = 512
 LOOKUP_TOKENS = 4
 LOOKUP_NGRAM = 3
 LOOKUP_POSITIONS = 48
+# The CPU plugin keeps the kernels and parameters it built for each set of input shapes it has
+# seen, up to 5,000 sets by default. Under continuous batching nearly every step is a new set
+# (tokens, sequences, positions), so a long brief's memory kept growing with what it had run:
+# replaying a 302-article brief's calls, the generator ended at 1,247 MB, and a second pass over
+# the same calls added nothing. With room for 100 sets: 1,184 MB, the same outputs, the same
+# time (bench/README.md, "Memory, run 26").
+RUNTIME_CACHE = 100
 
 
 def import_openvino_genai() -> Any:
@@ -120,7 +127,8 @@ class OpenVINOGenerator:
         # at the same peak memory (the blocks come out of the same fixed KV cache).
         sched.enable_prefix_caching = True
         self.lookup = lookup
-        props: dict[str, Any] = {"INFERENCE_NUM_THREADS": n_threads or cpu_threads()}
+        props: dict[str, Any] = {"INFERENCE_NUM_THREADS": n_threads or cpu_threads(),
+                                 "CPU_RUNTIME_CACHE_CAPACITY": RUNTIME_CACHE}
         if lookup:
             props["prompt_lookup"] = True
         self._weights = target / "openvino_model.bin"
