@@ -44,10 +44,11 @@ KV_TOKENS = 12288
 KV_BLOCKS = KV_TOKENS // KV_BLOCK
 MAX_SEQUENCES = 16  # sequences decoded together
 # Tokens one step may process (prompt chunks and decoding together). The plugin's step buffers
-# grow with it and stay: replaying a 102-article brief's calls, 2,048 left the generator at
-# 1,253 MB, 512 at 1,190 MB in the same time (56 s), 256 at 1,130 MB but 4% slower (prompts
-# read in more steps; bench/README.md, "Memory, run 26").
-STEP_TOKENS = 512
+# grow with it and stay: replaying a 102-article brief's calls, the generator ended at 1,253 MB
+# with 2,048, 1,109 with 512, 1,062 with 256, in the same time within the noise (256: 58.2,
+# 56.6, 58.5 s; 512: 56.0, 62.9, 57.9 s). A 20,000-word article's chunks, read in twice the
+# steps: 35.9 and 38.4 s against 35.5 and 36.2 s (bench/README.md, "Memory, run 26").
+STEP_TOKENS = 256
 # Prompt-lookup decoding: each step also checks up to LOOKUP_TOKENS tokens guessed by finding
 # the last LOOKUP_NGRAM tokens written earlier in the prompt. A summary copies runs of words
 # from its article, and on this CPU a decoding step costs about the same for 1 token or 5 a
