@@ -45,7 +45,8 @@ KV_BLOCKS = KV_TOKENS // KV_BLOCK
 MAX_SEQUENCES = 16  # sequences decoded together
 # Tokens one step may process (prompt chunks and decoding together). The plugin's step buffers
 # grow with it and stay: replaying a 102-article brief's calls, the generator ended at 1,253 MB
-# with 2,048, 1,109 with 512, 1,062 with 256, in the same time within the noise (256: 58.2,
+# with 2,048 and 1,190 with 512 (a KV cache of 16,384); with the KV and runtime cache sizes
+# below, 1,109 with 512 and 1,062 with 256, in the same time within the noise (256: 58.2,
 # 56.6, 58.5 s; 512: 56.0, 62.9, 57.9 s). A 20,000-word article's chunks, read in twice the
 # steps: 35.9 and 38.4 s against 35.5 and 36.2 s (bench/README.md, "Memory, run 26").
 STEP_TOKENS = 256
