@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .batching import token_batches
 from .errors import ModelError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -106,16 +107,18 @@ class CTranslate2Embedder(Embedder):
         from .backends.cpu import release_free_memory
         from .models.ct2 import import_ctranslate2
 
-        self._model = import_ctranslate2().Encoder(
+        model = import_ctranslate2().Encoder(
             str(self._model_dir), device="cpu", compute_type="float32",
             intra_threads=self._threads)
         release_free_memory()  # what loading left in the heap: 46 MB
-        return self._model
+        return model
 
     @property
     def model(self) -> Any:
         """The encoder, loaded again if `release` let it go."""
-        return self._model if self._model is not None else self._load()
+        if self._model is None:
+            self._model = self._load()
+        return self._model
 
     def release(self) -> None:
         """Let the encoder go until the next `encode` (`backends.cpu.make_room` calls this
@@ -140,19 +143,6 @@ class CTranslate2Embedder(Embedder):
 # batches of at most 1,024 tokens took 50 MB, and were as fast or faster (102 topic texts 0.71
 # against 1.2 s, 1,753 sentences 2.9 against 3.5 s; bench/README.md, "Memory, run 26").
 EMBED_BATCH_TOKENS = 1024
-
-
-def token_batches(lengths: list[int], most: int, tokens: int) -> list[list[int]]:
-    """Indices into `lengths` in batches, shortest first (little padding), each of at most
-    `most` texts and `tokens` padded tokens; a text longer than `tokens` goes alone."""
-    batches: list[list[int]] = []
-    cur: list[int] = []
-    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
-        if cur and (len(cur) >= most or (len(cur) + 1) * lengths[i] > tokens):
-            batches.append(cur)
-            cur = []
-        cur.append(i)
-    return [*batches, cur] if cur else batches
 
 
 def ct2_embedding_dir(src: Path | None = None) -> Path:

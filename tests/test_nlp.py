@@ -40,19 +40,6 @@ def test_ctranslate2_and_sentence_transformers_give_the_same_vectors(ct2_embedde
     assert ct2_embedder.encode([]).shape == (0, 384)
 
 
-def test_token_batches_keep_both_limits_and_every_text_once() -> None:
-    lengths = [5, 300, 40, 40, 12, 7, 90, 1, 40, 200]
-    batches = nlp.token_batches(lengths, most=3, tokens=100)
-    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
-    for b in batches:
-        assert len(b) <= 3
-        assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 100  # padded tokens
-    flat = [lengths[i] for b in batches for i in b]
-    assert flat == sorted(flat)  # shortest first: little padding
-    assert [300] in [[lengths[i] for i in b] for b in batches]  # too long for any: alone
-    assert nlp.token_batches([], 64, 1024) == []
-
-
 def test_the_encoder_let_go_before_generation_loads_again_the_same(ct2_embedder) -> None:
     """`make_room` (each generation call) drops MiniLM's encoder; the next encode loads it."""
     from briefing.backends.cpu import make_room

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..batching import token_batches
 from ..models.load import ModelSource, load_hf
 from .base import Prompt
 
@@ -107,15 +108,10 @@ class TransformersGenerator:
         import torch
 
         encoded = [self._encode(p) for p in prompts]
-        budget = self._token_budget()
-        order = sorted(range(len(encoded)), key=lambda i: -len(encoded[i]))
         out: list[str] = [""] * len(encoded)
-        i = 0
-        while i < len(order):
-            longest = len(encoded[order[i]]) + max_new_tokens
-            size = max(1, min(self.max_batch, budget // max(1, longest)))
-            batch = order[i : i + size]
-            i += size
+        lengths = [len(x) + max_new_tokens for x in encoded]
+        for batch in token_batches(lengths, self.max_batch, self._token_budget(),
+                                   longest_first=True):
             texts = self._generate_batch([encoded[j] for j in batch], max_new_tokens, torch)
             for j, t in zip(batch, texts, strict=True):
                 out[j] = t
