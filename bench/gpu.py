@@ -8,9 +8,16 @@ brief's cap (`SummaryOptions().max_new_tokens`, EOS switched off), so the output
 fixed and equal for every engine.
 
 Stages, each added to --out as it ends (--deadline skips those that would start too late), run
-in this order; continuous and graphs only when --stages names them, after the others, since
-continuous batching left GPU memory held in run 22:
+in the order --stages names them. The default puts first what no GPU run has measured yet (the
+batch-1 stages: run 22 reached its deadline before them) and leaves out continuous batching,
+which left GPU memory held in run 22:
   ceilings     device-to-device copy bandwidth (bytes read + written) and a bf16 matrix product
+  graph1       batch-1 decode through a static KV cache with the decode step captured as one CUDA
+               graph (no compiler): how much of the eager paths' time is launch overhead
+  fused1       batch-1 decode with fewer kernels (bench/fused_decode.py: q/k/v and gate/up merged
+               into one matrix product each, a static cache): eager, as one CUDA graph, and
+               compiled by torch.compile and then captured as one CUDA graph
+  compile1     batch-1 decode with transformers' static cache, which compiles the step on a GPU
   naive        transformers pipeline("text-generation"), one article at a time, its default dtype
   padded       ours: TransformersGenerator (padded batches of up to --max-batch sequences, by
                default the product's GPU_MAX_BATCH) on --articles articles handed over in calls
@@ -19,9 +26,6 @@ continuous batching left GPU memory held in run 22:
                each of --sweep-engines; decode tokens/s from the difference between N and 1 new
                tokens, and batch-1 decode time against the HBM roofline (weight bytes / the
                measured copy bandwidth)
-  graph1       batch-1 decode through a static KV cache with the decode step captured as one CUDA
-               graph (no compiler): how much of the eager paths' time is launch overhead
-  compile1     batch-1 decode with transformers' static cache, which compiles the step on a GPU
   continuous   transformers' continuous batching (`generate_batch`: paged KV cache, paged SDPA
                attention) on the same prompts token for token, its KV cache in the same share of
                the free GPU memory (GPU_MEMORY_SHARE), in the same calls
@@ -49,6 +53,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.corpus import load_articles  # noqa: E402
+from bench.fused_decode import FusedDecoder  # noqa: E402
 from bench.throughput import PLAIN, summary_prompts  # noqa: E402
 
 T0 = time.perf_counter()
@@ -132,6 +137,7 @@ def naive(model_dir: Path, texts: list[str], new: int, device: str) -> dict:
     import torch
     from transformers import pipeline
 
+    held = torch.cuda.memory_allocated() / 2**20 if torch.cuda.is_available() else None
     pipe = pipeline("text-generation", model=str(model_dir), device=device)
     dtype = str(pipe.model.dtype)
 
@@ -144,7 +150,7 @@ def naive(model_dir: Path, texts: list[str], new: int, device: str) -> dict:
     secs, _ = _timed(torch, lambda: [ask(t, new) for t in texts])
     out = {"dtype": dtype, "articles": len(texts), "seconds": secs,
            "articles_per_min": 60 * len(texts) / secs, "tokens_per_s": new * len(texts) / secs,
-           "gpu_peak_MB": _gpu_peak(torch)}
+           "gpu_peak_MB": _gpu_peak(torch), "gpu_held_before_MB": held}
     return out  # the pipeline's model is freed with this frame
 
 
@@ -305,6 +311,46 @@ def graph1(gen, prompt_tokens: int, new: int) -> dict:
     return out
 
 
+def fused1(gen, prompt_tokens: int, new: int) -> dict:
+    """Batch-1 decode through FusedDecoder: eager, one CUDA graph a step, then compiled and
+    captured. Each variant's tokens are compared with the Hugging Face model's greedy ones on
+    the same prompt (bf16 rounding in the merged products may part them after a while)."""
+    import torch
+
+    ids = torch.randint(1000, 100_000, (1, prompt_tokens), device=gen.device,
+                        generator=torch.Generator(gen.device).manual_seed(3))
+    out: dict = {}
+    with torch.inference_mode():
+        ref = gen.model.generate(ids, max_new_tokens=new, min_new_tokens=new, do_sample=False,
+                                 pad_token_id=gen.tokenizer.pad_token_id)[0, prompt_tokens:]
+        ref = ref.tolist()
+        dec = FusedDecoder(gen.model, prompt_tokens + new + 8)
+
+        def measure(label: str, graph=None) -> None:
+            dec.prefill(ids)
+            secs, _ = _timed(torch, lambda: dec.run(new, graph))
+            got = dec.tokens(prompt_tokens, new)
+            pairs = enumerate(zip(got, ref, strict=True))
+            same = next((i for i, (a, b) in pairs if a != b), len(ref))
+            out[f"{label}_ms_per_token"] = 1e3 * secs / (new - 1)
+            out[f"{label}_same_tokens_as_hf"] = same  # leading tokens equal to the model's
+
+        measure("eager")
+        for label in ("graph", "compiled_graph"):
+            try:
+                if label == "compiled_graph":
+                    t = time.perf_counter()
+                    dec.compile()
+                    graph = dec.capture()  # its warm-up steps compile
+                    out["compile_s"] = time.perf_counter() - t
+                else:
+                    graph = dec.capture()
+                measure(label, graph)
+            except Exception as e:  # noqa: BLE001 - report why, keep what was measured
+                out[f"{label}_error"] = f"{type(e).__name__}: {e}"[:300]
+    return out
+
+
 def compile1(gen, prompt_tokens: int, new: int) -> dict:
     """Batch-1 decode the way transformers offers to speed it up: a static KV cache, which makes
     `generate` compile the decoding step (torch.compile, CUDA graphs) on a GPU. The first call
@@ -334,8 +380,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batches", default="1,16,64,256,1024")
     ap.add_argument("--cb-batches", default="1,64,1024")
     ap.add_argument("--graph-batches", default="1,1024")
-    # continuous batching last: it leaves GPU memory held (run 22), which the others would feel
-    ap.add_argument("--stages", default="ceilings,naive,padded,sweep,graph1,compile1")
+    # continuous batching only when asked, last: it left GPU memory held (run 22)
+    ap.add_argument("--stages",
+                    default="ceilings,graph1,fused1,compile1,naive,padded,sweep")
     ap.add_argument("--sweep-engines", default="padded",
                     help="padded, continuous, graphs (comma-separated)")
     ap.add_argument("--deadline", type=float, default=420, help="seconds; later stages skipped")
@@ -363,53 +410,65 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{res['elapsed_s']:6.1f}s] {name}: {json.dumps(value)[:400]}", flush=True)
 
     def due(name: str) -> bool:
-        if name not in stages:
-            return False
         if time.perf_counter() - T0 > args.deadline:
             save(name, {"skipped": "past the deadline"})
             return False
         return True
 
-    if due("ceilings") and args.device.startswith("cuda"):
-        save("ceilings", ceilings(torch))
+    cuda = args.device.startswith("cuda")
     save("model", build_model(args.assets, args.model_dir, args.device))
     arts = load_articles(lee=args.assets / "lee_background.cor")
     texts = [arts[i % len(arts)].text for i in range(args.articles)]
     save("articles", {"count": len(texts), "distinct": len(arts),
                       "median_words": sorted(len(t.split()) for t in texts)[len(texts) // 2]})
-    if due("naive"):
-        save("naive", naive(args.model_dir, texts[:args.naive_articles], new, args.device))
-        gc.collect()
-        _reset_peak(torch)
-    gen, load_s = make_ours(args.model_dir, args.device)
-    gen.max_batch = args.max_batch or gen.max_batch
-    save("load", {"seconds": load_s, "max_batch": gen.max_batch,
-                  "batch_tokens": gen.batch_tokens})
     prompts = summary_prompts(texts)
-    if due("padded"):
-        save("padded", ours(gen, prompts, new, "padded"))
-    sizes = {"padded": args.batches, "continuous": args.cb_batches, "graphs": args.graph_batches}
-    if due("sweep"):
-        rows: dict = {}
+    made: list = []
+
+    def ours_gen():
+        """The generator, made on first use (the naive stage may run before it)."""
+        if not made:
+            gen, load_s = make_ours(args.model_dir, args.device)
+            gen.max_batch = args.max_batch or gen.max_batch
+            save("load", {"seconds": load_s, "max_batch": gen.max_batch,
+                          "batch_tokens": gen.batch_tokens})
+            made.append(gen)
+        return made[0]
+
+    def run_sweep() -> dict:
+        gen, rows = ours_gen(), {}
+        sizes = {"padded": args.batches, "continuous": args.cb_batches,
+                 "graphs": args.graph_batches}
         for engine in args.sweep_engines.split(","):
             if engine != "padded" and not hasattr(gen.model, "generate_batch"):
                 continue
             rows[engine] = sweep(gen, [int(b) for b in sizes[engine].split(",")],
                                  args.prompt_tokens, new, engine)
             save("sweep", rows)
-    if due("graph1") and args.device.startswith("cuda"):
-        save("graph1", graph1(gen, args.prompt_tokens, new))
-    if due("compile1"):
+        return rows
+
+    runners = {
+        "ceilings": lambda: ceilings(torch),
+        "graph1": lambda: graph1(ours_gen(), args.prompt_tokens, new),
+        "fused1": lambda: fused1(ours_gen(), args.prompt_tokens, new),
+        "compile1": lambda: compile1(ours_gen(), args.prompt_tokens, new),
+        "naive": lambda: naive(args.model_dir, texts[:args.naive_articles], new, args.device),
+        "padded": lambda: ours(ours_gen(), prompts, new, "padded"),
+        "sweep": run_sweep,
+        "continuous": lambda: ours(ours_gen(), prompts, new, "continuous"),
+        "graphs": lambda: ours(ours_gen(), prompts, new, "graphs"),
+    }
+    unknown = [name for name in stages if name not in runners]
+    if unknown:
+        ap.error(f"unknown stages: {', '.join(unknown)}")
+    for name in stages:
+        if name in ("ceilings", "graph1") and not cuda or not due(name):
+            continue
         try:
-            save("compile1", compile1(gen, args.prompt_tokens, new))
-        except Exception as e:  # noqa: BLE001 - report why it did not compile
-            save("compile1", {"error": f"{type(e).__name__}: {e}"[:300]})
-    for name in ("continuous", "graphs"):
-        if due(name):
-            try:
-                save(name, ours(gen, prompts, new, name))
-            except Exception as e:  # noqa: BLE001 - one failed engine must not lose the rest
-                save(name, {"error": f"{type(e).__name__}: {e}"[:300]})
+            save(name, runners[name]())
+        except Exception as e:  # noqa: BLE001 - one failed stage must not lose the rest
+            save(name, {"error": f"{type(e).__name__}: {e}"[:300]})
+        gc.collect()
+        _reset_peak(torch)
     report(res)
     return 0
 
@@ -439,9 +498,12 @@ def report(res: dict) -> None:
         rows += [("static eager", s.get("graph1", {}).get("eager_static_ms_per_token")),
                  ("static graph", s.get("graph1", {}).get("graph_ms_per_token")),
                  ("static compiled", s.get("compile1", {}).get("ms_per_token"))]
+        fused = s.get("fused1", {})
+        rows += [(f"fused {k}", fused.get(f"{k}_ms_per_token"))
+                 for k in ("eager", "graph", "compiled_graph")]
         for label, ms in rows:
             if ms:
-                print(f"  batch-1 decode {label:18}: {ms:7.3f} ms/token = "
+                print(f"  batch-1 decode {label:22}: {ms:7.3f} ms/token = "
                       f"{100 * roof_ms / ms:5.1f}% of roofline")
     for label, rows_ in s.get("sweep", {}).items():
         good = [r for r in rows_ if r.get("tokens_per_s")]
