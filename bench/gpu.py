@@ -57,6 +57,8 @@ from bench.fused_decode import FusedDecoder  # noqa: E402
 from bench.throughput import PLAIN, summary_prompts  # noqa: E402
 
 T0 = time.perf_counter()
+STAGES = ("ceilings", "graph1", "fused1", "compile1", "naive", "padded", "sweep", "continuous",
+          "graphs")
 
 
 def _sync(torch) -> None:
@@ -80,6 +82,22 @@ def _reset_peak(torch) -> None:
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
         torch.cuda.reset_peak_memory_stats()
+
+
+def _kernels(torch, fn) -> int | None:
+    """GPU kernels (and copies) one call of `fn` launches, by the profiler; None off a GPU.
+    At batch 1 a step's time is mostly their count times a launch's few microseconds."""
+    if not torch.cuda.is_available():
+        return None
+    from torch.profiler import ProfilerActivity, profile
+
+    try:
+        with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+            fn()
+            torch.cuda.synchronize()
+    except Exception:  # noqa: BLE001 - a count is a nicety; the stage's times are not
+        return None
+    return sum(1 for e in prof.events() if e.device_type == torch.autograd.DeviceType.CUDA)
 
 
 def ceilings(torch) -> dict:
@@ -286,6 +304,8 @@ def graph1(gen, prompt_tokens: int, new: int) -> dict:
     out: dict = {}
     with torch.inference_mode():
         prefill()
+        out["eager_static_kernels_per_step"] = _kernels(torch, step)
+        prefill()  # the trace holds `new` tokens: no step beyond them
         eager_s, _ = _timed(torch, lambda: [step() for _ in range(new)])
         eager_trace = trace.clone()
         out["eager_static_ms_per_token"] = 1e3 * eager_s / new
@@ -336,6 +356,7 @@ def fused1(gen, prompt_tokens: int, new: int) -> dict:
             out[f"{label}_same_tokens_as_hf"] = same  # leading tokens equal to the model's
 
         measure("eager")
+        out["eager_kernels_per_step"] = _kernels(torch, dec.step)
         for label in ("graph", "compiled_graph"):
             try:
                 if label == "compiled_graph":
@@ -343,6 +364,7 @@ def fused1(gen, prompt_tokens: int, new: int) -> dict:
                     dec.compile()
                     graph = dec.capture()  # its warm-up steps compile
                     out["compile_s"] = time.perf_counter() - t
+                    out["compiled_kernels_per_step"] = _kernels(torch, dec.step)
                 else:
                     graph = dec.capture()
                 measure(label, graph)
@@ -396,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
 
     new = args.new_tokens or SummaryOptions().max_new_tokens
     stages = args.stages.split(",")
+    unknown = [name for name in stages if name not in STAGES]
+    if unknown:
+        ap.error(f"unknown stages: {', '.join(unknown)}; known: {', '.join(STAGES)}")
     res: dict = {"torch": torch.__version__, "transformers": transformers.__version__,
                  "device": torch.cuda.get_device_name() if args.device.startswith("cuda")
                  else "cpu", "new_tokens": new, "stages": {}}
@@ -457,9 +482,6 @@ def main(argv: list[str] | None = None) -> int:
         "continuous": lambda: ours(ours_gen(), prompts, new, "continuous"),
         "graphs": lambda: ours(ours_gen(), prompts, new, "graphs"),
     }
-    unknown = [name for name in stages if name not in runners]
-    if unknown:
-        ap.error(f"unknown stages: {', '.join(unknown)}")
     for name in stages:
         if name in ("ceilings", "graph1") and not cuda or not due(name):
             continue
