@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -169,3 +170,39 @@ def test_a_call_first_makes_room(gen: OpenVINOGenerator) -> None:
     idle = IdleModel()
     gen.generate([Prompt(SYSTEM, "Rain fell.")], 4)
     assert idle.released == 1
+
+
+def test_each_system_prompt_is_computed_alone_first_and_once(gen: OpenVINOGenerator) -> None:
+    """The blocks every prompt shares come from a request of their own, so how they round does
+    not depend on which articles share the run (a Zen 3 CPU changed two words of a seed), and
+    only once: recomputed over cached blocks, they changed another seed's words in f32."""
+    from briefing.backends.openvino_backend import KV_BLOCK
+
+    fresh = OpenVINOGenerator(gen.source)
+    added: list[tuple[int, list[int], bool]] = []
+    pipe = fresh._pipe
+
+    class Watch:
+        def __getattr__(self, name):
+            return getattr(pipe, name)
+
+        def add_request(self, i, ids, config):
+            added.append((i, ids.data[0].tolist(), pipe.has_non_finished_requests()))
+            return pipe.add_request(i, ids, config)
+
+    fresh._pipe = Watch()
+    prompts = _prompts()[:3]
+    assert all(fresh.generate(prompts, 8))
+    first, *rest = added
+    assert sorted(i for i, _, _ in rest) == [0, 1, 2]
+    assert first[0] == 3 and not first[2]  # its own request, with nothing else running
+    assert first[1] and len(first[1]) % KV_BLOCK == 0
+    for _, ids, _ in rest:
+        assert ids[:len(first[1])] == first[1]
+    alone = fresh.encode(Prompt(SYSTEM, "")).data[0].tolist()
+    shared = len(os.path.commonprefix([alone, *(ids for _, ids, _ in rest)]))
+    assert len(first[1]) == shared - shared % KV_BLOCK  # every whole block they all share
+    added.clear()
+    later = _prompts()[::-1]
+    assert all(fresh.generate(later, 8))
+    assert sorted(i for i, _, _ in added) == list(range(len(later)))  # not computed again
