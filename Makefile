@@ -4,6 +4,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# the realmodel tests run last, those that fit 11 minutes of pytest (tests/conftest.py)
+REALMODEL_BUDGET ?= 660
 
 .PHONY: install brief test test-fast lint
 
@@ -28,7 +30,7 @@ brief: install
 
 # pytest exits 5 when it collects no test: not a failure of the suite.
 test: install
-	$(PY) -m pytest -q --durations=15 $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m pytest -q --durations=15 --realmodel-budget=$(REALMODEL_BUDGET) $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test-fast: install
 	$(PY) -m pytest -q -m "not realmodel" $(PYTEST_ARGS) || [ $$? -eq 5 ]

@@ -164,7 +164,7 @@ def test_summarize_prints_title_source_and_summary_plain_when_piped(seeds_dir):
     assert "\x1b[" not in res.stdout  # no colour codes when not a terminal
 
 
-@pytest.mark.realmodel
+@pytest.mark.realmodel(seconds=60)
 def test_default_model_on_seeds_is_faithful(tmp_path, seeds_dir):
     out = tmp_path / "seeds.json"
     res = cli("brief", str(seeds_dir), "-o", str(out), "--model", "qwen-0.5b",

@@ -42,7 +42,6 @@ KV_BLOCK = 32  # tokens in one block of the CPU plugin's paged KV cache
 # (8,192: the guard's rewrites 30% slower, their drafts' blocks evicted; bench/README.md,
 # "Memory, run 26").
 KV_TOKENS = 12288
-KV_BLOCKS = KV_TOKENS // KV_BLOCK
 MAX_SEQUENCES = 16  # sequences decoded together
 # Tokens one step may process (prompt chunks and decoding together). The plugin's step buffers
 # grow with it and stay: replaying a 102-article brief's calls, the generator ended at 1,253 MB
@@ -107,7 +106,7 @@ class OpenVINOGenerator:
 
     def __init__(self, source: ModelSource, device: str | None = None,
                  n_threads: int | None = None, weights: str = "q8",
-                 lookup: int = LOOKUP_TOKENS) -> None:
+                 lookup: int = LOOKUP_TOKENS, kv_tokens: int = KV_TOKENS) -> None:
         if device and device.startswith("cuda"):
             raise ModelError("the openvino backend runs on the CPU (use --backend transformers "
                              "for CUDA)")
@@ -116,9 +115,11 @@ class OpenVINOGenerator:
         self.source = source
         self.name = f"openvino:{source.label}"
         self.time_budget: float | None = None
-        self.memory_budget: int | None = None  # the KV cache is fixed (KV_TOKENS), small
+        self.memory_budget: int | None = None  # the KV cache is fixed (kv_tokens), small
+        self._kv_blocks = kv_tokens // KV_BLOCK
+        self.kv_tokens = self._kv_blocks * KV_BLOCK
         sched = og.SchedulerConfig()
-        sched.num_kv_blocks = KV_BLOCKS
+        sched.num_kv_blocks = self._kv_blocks
         sched.max_num_seqs = MAX_SEQUENCES
         sched.max_num_batched_tokens = STEP_TOKENS
         sched.dynamic_split_fuse = True
@@ -141,7 +142,7 @@ class OpenVINOGenerator:
             self.tokenizer = self._pipe.get_tokenizer()
             self._config = self._pipe.get_config()
             self._max_tokens = self._tokenizer_cap()
-            self.context_length = min(32768, KV_TOKENS, self._max_tokens)
+            self.context_length = min(32768, self.kv_tokens, self._max_tokens)
             self._compile()
 
     def _compile(self) -> None:
@@ -247,9 +248,9 @@ class OpenVINOGenerator:
         if longest >= self._max_tokens:
             raise ModelError(f"a prompt of {self._max_tokens} tokens or more is longer than the "
                              "OpenVINO tokenizer reads whole")
-        if longest + max_new_tokens + LOOKUP_TOKENS + 1 > KV_TOKENS:
+        if longest + max_new_tokens + LOOKUP_TOKENS + 1 > self.kv_tokens:
             raise ModelError(f"a prompt of {longest} tokens does not fit the KV cache "
-                             f"({KV_TOKENS} tokens)")
+                             f"({self.kv_tokens} tokens)")
         config = self._config
         config.max_new_tokens = max_new_tokens
         config.do_sample = False
@@ -277,7 +278,7 @@ class OpenVINOGenerator:
             empty or garbled answers (OpenVINO GenAI 2026.4.1; 32 chunks of 2,100 tokens,
             bench/README.md, run 23), so it is never made to."""
             while pending and len(running) < limit and (
-                    not running or sum(running.values()) + need[pending[0]] <= KV_BLOCKS):
+                    not running or sum(running.values()) + need[pending[0]] <= self._kv_blocks):
                 i = pending.popleft()
                 handles[i] = self._pipe.add_request(i, encoded[i], config)
                 running[i] = need[i]

@@ -30,7 +30,7 @@ def test_only_qwen2_takes_the_direct_route(tmp_path):
     assert gguf_ct2.architecture(junk) is None and not gguf_ct2.direct(junk)
 
 
-@pytest.mark.realmodel
+@pytest.mark.realmodel(seconds=110)
 @pytest.mark.skipif(not is_installed(QWEN_05B), reason="needs the default model (make install)")
 def test_direct_route_gives_the_same_model_as_transformers(tmp_path):
     pytest.importorskip("ctranslate2")

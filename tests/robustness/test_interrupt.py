@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.cachedirs import share_models
+
 ARTICLES = Path(__file__).resolve().parent.parent / "data" / "compose" / "articles"
 
 
@@ -29,30 +31,20 @@ def _cached(cache: Path) -> int:
     return len(list((cache / "summaries").rglob("*.json")))
 
 
-def _share_models(src: Path, dst: Path) -> None:
-    """The converted model (hundreds of MB) into another cache dir: hard links where the file
-    system allows (runs never rewrite a model file in place), else a copy."""
-    if not src.is_dir():
-        return
-    try:
-        shutil.copytree(src, dst, copy_function=os.link)
-    except OSError:
-        shutil.rmtree(dst, ignore_errors=True)
-        shutil.copytree(src, dst)
-
-
 def test_interrupted_run_resumes_and_matches_a_clean_run(tmp_path, seeds_dir, session_cache):
     folder = tmp_path / "in"
     shutil.copytree(seeds_dir, folder)
-    # enough articles that the run is still summarising when the first summary is cached,
-    # even on a fast backend (llama.cpp does one of these in well under a second)
-    for name in sorted(os.listdir(ARTICLES))[:10]:
+    # enough articles that the run is still summarising when the first summary is cached, one
+    # article a call, even on a fast backend (llama.cpp does one of these in under a second;
+    # the run is polled every 0.1 s)
+    for name in sorted(os.listdir(ARTICLES))[:4]:
         shutil.copy(ARTICLES / name, folder / name)
     total = len(list(folder.iterdir()))
 
     # The uninterrupted run first, from no summaries: the reference brief.
     clean_cache = tmp_path / "clean-cache"
-    _share_models(session_cache / "models", clean_cache / "models")  # converted once a session
+    # the models converted once a session (with none yet, the clean run converts them)
+    share_models(session_cache, clean_cache)
     clean_out = tmp_path / "clean.json"
     clean = subprocess.run(_cmd(folder, clean_out), env=_env(clean_cache), capture_output=True,
                            text=True, timeout=900)
@@ -63,7 +55,7 @@ def test_interrupted_run_resumes_and_matches_a_clean_run(tmp_path, seeds_dir, se
     # the very same prompts, i.e. only if the resumed run's summaries equal the clean run's,
     # so the comparison at the end still checks what resuming gives.
     cache = tmp_path / "cache"
-    _share_models(clean_cache / "models", cache / "models")
+    assert {"openvino", "ct2"} & set(share_models(clean_cache, cache))
     if (clean_cache / "generations").is_dir():
         shutil.copytree(clean_cache / "generations", cache / "generations")
     out_dir = tmp_path / "out"
