@@ -131,7 +131,7 @@ class OpenVINOGenerator:
         # at the same peak memory (the blocks come out of the same fixed KV cache).
         sched.enable_prefix_caching = True
         self.lookup = lookup
-        self._warm: set[tuple[int, ...]] = set()  # system-prompt prefixes computed alone
+        self._warm: set[str] = set()  # system prompts whose blocks were computed alone
         props: dict[str, Any] = {"INFERENCE_NUM_THREADS": n_threads or cpu_threads(),
                                  "CPU_RUNTIME_CACHE_CAPACITY": RUNTIME_CACHE}
         if lookup:
@@ -203,7 +203,7 @@ class OpenVINOGenerator:
     def _warm_prefixes(self, prompts: Sequence[Prompt], encoded: list[Any]) -> None:
         """Compute the whole blocks of each system prompt alone, in a request of their own,
         before any article is admitted, so that every prompt reuses blocks computed the same
-        way whatever else the run holds.
+        way whatever else the run holds (and requests admitted together share them).
 
         Cached blocks computed in a step beside other tokens round differently on some CPUs:
         on a Zen 3 EPYC (AVX2, no AVX-512) a brief of the seeds and of the seeds plus one more
@@ -220,14 +220,16 @@ class OpenVINOGenerator:
         import numpy as np
         import openvino as ov
 
-        for p, ids in zip(prompts, encoded, strict=True):
-            alone = self.encode(Prompt(p.system, "")).data[0].tolist()
+        one_each = {p.system: ids for p, ids in zip(prompts, encoded, strict=True)}
+        for system, ids in one_each.items():  # a system prompt's prompts share its blocks
+            if system in self._warm:
+                continue
+            self._warm.add(system)
+            alone = self.encode(Prompt(system, "")).data[0].tolist()
             same = len(os.path.commonprefix([alone, ids.data[0].tolist()]))
             same -= same % KV_BLOCK  # only whole blocks are kept
-            key = tuple(alone[:same])
-            if not same or key in self._warm:
+            if not same:
                 continue
-            self._warm.add(key)
             one = self._pipe.get_config()
             one.max_new_tokens, one.do_sample = 1, False
             if self.lookup:
@@ -264,9 +266,10 @@ class OpenVINOGenerator:
         # KV blocks each request can take at its longest (prompt, answer, guesses checked)
         need = [-(-(int(e.shape[1]) + max_new_tokens + guesses + 1) // KV_BLOCK)
                 for e in encoded]
-        # The shortest prompt goes first, alone for one step, so that the blocks of the shared
-        # system prompt exist before the others are scheduled: requests admitted in the same
-        # step as the first share nothing.
+        # The shortest prompt goes first, alone for one step. It was there so that the system
+        # prompt's blocks existed before the others were scheduled, which `_warm_prefixes` now
+        # sees to; without it, in f32 (a Zen 4 with the precision forced), answers changed
+        # against the same prompts sent alone (two tests in tests/backends/test_openvino.py).
         first = min(range(len(encoded)), key=lambda i: int(encoded[i].shape[1]))
         pending = deque([first, *(i for i in range(len(encoded)) if i != first)])
         handles: list[Any] = [None] * len(encoded)
