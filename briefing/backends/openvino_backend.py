@@ -266,10 +266,9 @@ class OpenVINOGenerator:
         # KV blocks each request can take at its longest (prompt, answer, guesses checked)
         need = [-(-(int(e.shape[1]) + max_new_tokens + guesses + 1) // KV_BLOCK)
                 for e in encoded]
-        # The shortest prompt goes first, alone for one step. It was there so that the system
-        # prompt's blocks existed before the others were scheduled, which `_warm_prefixes` now
-        # sees to; without it, in f32 (a Zen 4 with the precision forced), answers changed
-        # against the same prompts sent alone (two tests in tests/backends/test_openvino.py).
+        # The shortest prompt goes first, alone for one step: without that step, in f32 (a Zen 4
+        # with the precision forced), answers differed from the same prompts sent alone (two
+        # tests in tests/backends/test_openvino.py), the system prompt's blocks warmed or not.
         first = min(range(len(encoded)), key=lambda i: int(encoded[i].shape[1]))
         pending = deque([first, *(i for i in range(len(encoded)) if i != first)])
         handles: list[Any] = [None] * len(encoded)

@@ -131,10 +131,8 @@ def test_a_prompt_sent_again_is_answered_the_same_from_its_cached_blocks(
 def test_prompts_that_overfill_the_kv_cache_together_are_all_answered(
         gen: OpenVINOGenerator) -> None:
     # 12 prompts of ~1,900 tokens need ~23,000 positions, more than the KV cache holds:
-    # requests are admitted only as their blocks fit, and each answer is still its own. (With
-    # all admitted at once this still passed on a Zen 4; 8 prompts in a cache of 2,048 caught
-    # that, an answer not its prompt's, but in f32 one answer also differed from its prompt's
-    # alone by rounding, so the test stayed as it was.)
+    # requests are admitted only as their blocks fit, and each answer is still its own. (On a
+    # Zen 4 this passes with all admitted at once too; bench/README.md, "Three CPUs".)
     prompts = [Prompt(SYSTEM, "<article>\n" + f"Item {n}. " + " ".join(
         ARTICLES[(n + k) % len(ARTICLES)] for k in range(100)) + "\n</article>")
         for n in range(12)]
